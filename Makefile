@@ -1,0 +1,47 @@
+# Waymark: `make run` serves the demo, `make test` runs the whole suite.
+# Both create or reuse the virtual environment in .venv.
+
+PYTHON ?= $(shell command -v python3.12 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+PYTEST_ARGS ?=
+export DJANGO_SETTINGS_MODULE ?= cms.settings.dev
+
+.PHONY: run test lint format setup-db clean
+
+# The venv is rebuilt only when a requirements file changes.
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit("Waymark needs Python >= 3.12 (found %s)" % sys.version.split()[0]) if sys.version_info < (3, 12) else None'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+setup-db: $(VENV)/.installed
+	$(PY) manage.py compile_translations
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py collectstatic --no-input --verbosity 0
+	$(PY) manage.py load_demo
+
+run: setup-db
+	@echo "Serving the Waymark demo on http://127.0.0.1:$(PORT)/ (admin: http://127.0.0.1:$(PORT)/admin/)"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
+
+test: $(VENV)/.installed
+	$(PY) manage.py compile_translations
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djhtml --check $$(git ls-files '*.html')
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/djhtml $$(git ls-files '*.html')
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache
+	find locale -name '*.mo' -delete

@@ -1,0 +1,1 @@
+"""Waymark project package: settings, URLs, shared templates and reader plumbing."""

@@ -1,0 +1,60 @@
+"""Dates and numbers written out in the reader's language, through Babel."""
+
+import datetime
+
+from babel import Locale, dates, numbers
+from django.utils import translation
+
+# CLDR ships only placeholder month and day names for Haitian Creole ("M11"),
+# so we supply the real ones; everything else still comes from Babel.
+HAITIAN_CREOLE = {
+    "months": [
+        "janvye",
+        "fevriye",
+        "mas",
+        "avril",
+        "me",
+        "jen",
+        "jiyè",
+        "out",
+        "septanm",
+        "oktòb",
+        "novanm",
+        "desanm",
+    ],
+    # Babel numbers weekdays from Monday (0) to Sunday (6).
+    "days": ["lendi", "madi", "mèkredi", "jedi", "vandredi", "samdi", "dimanch"],
+    "date_formats": {"full": "EEEE d MMMM y", "long": "d MMMM y", "medium": "d MMM y"},
+}
+
+
+def supplement_babel_locales():
+    """Fill the gaps in Babel's Haitian Creole data (idempotent)."""
+    data = Locale.parse("ht")._data
+    months = dict(enumerate(HAITIAN_CREOLE["months"], start=1))
+    days = dict(enumerate(HAITIAN_CREOLE["days"]))
+    for context in ("format", "stand-alone"):
+        data["months"][context]["wide"] = months
+        data["months"][context]["abbreviated"] = months
+        data["days"][context]["wide"] = days
+        data["days"][context]["abbreviated"] = days
+    for length, pattern in HAITIAN_CREOLE["date_formats"].items():
+        data["date_formats"][length] = dates.parse_pattern(pattern)
+
+
+def babel_locale(language_code=None):
+    """The Babel locale for a Django language code (the active one by default)."""
+    code = (language_code or translation.get_language() or "en").replace("-", "_")
+    return Locale.parse(code)
+
+
+def format_date_long(value, language_code=None):
+    """A date written out in full, e.g. "26 de noviembre de 2026"."""
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    return dates.format_date(value, "long", locale=babel_locale(language_code))
+
+
+def format_number(value, language_code=None):
+    """A number with the reader's digit grouping and decimal sign."""
+    return numbers.format_decimal(value, locale=babel_locale(language_code))

@@ -1,0 +1,24 @@
+"""Response headers that protect readers: resource isolation, feature lock-down, admin CSP."""
+
+from django.conf import settings
+
+
+class SecurityHeadersMiddleware:
+    """Add CORP and Permissions-Policy everywhere; give staff pages the admin CSP.
+
+    It sits after Django's CSP middleware in MIDDLEWARE so that it sees the
+    response first and can choose the policy that middleware then writes.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault(
+            "Cross-Origin-Resource-Policy", settings.CROSS_ORIGIN_RESOURCE_POLICY
+        )
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        if request.path.startswith("/admin/") and not hasattr(response, "_csp_config"):
+            response._csp_config = settings.ADMIN_CSP
+        return response

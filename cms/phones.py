@@ -1,0 +1,42 @@
+"""Phone numbers and short codes: validated once, stored in E.164, shown in national format."""
+
+import re
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+DEFAULT_REGION = "US"
+SHORT_CODE = re.compile(r"^\d{3,6}$")
+
+
+def normalize_phone(value, region=DEFAULT_REGION):
+    """Return a number in E.164 ("+12038543011") or a short code ("911", "847411").
+
+    Raises ValidationError with a message an editor can act on.
+    """
+    raw = (value or "").strip()
+    digits = re.sub(r"[\s().-]", "", raw)
+    if SHORT_CODE.match(digits):
+        return digits
+    try:
+        parsed = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException as exc:
+        raise ValidationError(
+            _("“%(value)s” is not a phone number."), params={"value": raw}, code="invalid"
+        ) from exc
+    if not phonenumbers.is_valid_number(parsed):
+        raise ValidationError(
+            _("“%(value)s” is not a valid phone number."), params={"value": raw}, code="invalid"
+        )
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def display_phone(value, region=DEFAULT_REGION):
+    """How a stored number is written for readers: national format at home, else international."""
+    if not value or SHORT_CODE.match(value):
+        return value
+    parsed = phonenumbers.parse(value, region)
+    if phonenumbers.region_code_for_number(parsed) == region:
+        return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)

@@ -1,0 +1,1 @@
+"""Reader page types: home, topic index and topic pages."""

@@ -1,0 +1,1 @@
+"""Demo content for Norwalk, CT, from the unverified seed guide, with its translations."""

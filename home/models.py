@@ -1,0 +1,129 @@
+"""Reader page types: a home page per language, a topic index and Q&A topic pages."""
+
+import re
+
+from django.db import models
+from django.utils import translation
+from django.utils.html import strip_tags
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+from wagtail.search import index
+
+from cms.fields import StreamField
+from cms.models import ReviewDates
+
+from .blocks import LIMITED_FEATURES, HelpLinksBlock, TopicBodyBlock
+
+
+def plain_text(html):
+    """Rich text as one line of plain text, keeping a space between paragraphs and items."""
+    spaced = re.sub(r"</(p|li|h[1-6])>", r"</\1> ", html)
+    return " ".join(strip_tags(spaced).split())
+
+
+class HomePage(Page):
+    """The front door of one language: a short intro, "get help now" contacts, featured topics."""
+
+    intro = RichTextField(features=LIMITED_FEATURES, blank=True, verbose_name=_("intro"))
+    help_links = StreamField(
+        HelpLinksBlock(),
+        blank=True,
+        verbose_name=_("get help now"),
+        help_text=_("Hotlines and text lines shown first, one tap to reach."),
+    )
+    featured = StreamField(
+        [("topic", blocks.PageChooserBlock(page_type="home.TopicPage", label=_("Topic")))],
+        blank=True,
+        verbose_name=_("featured topics"),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("help_links"),
+        FieldPanel("featured"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    parent_page_types = ["wagtailcore.Page"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["topic_index"] = TopicIndexPage.objects.child_of(self).live().first()
+        return context
+
+
+class TopicIndexPage(Page):
+    """Lists every topic of one language, so nothing depends on what is featured."""
+
+    intro = RichTextField(features=LIMITED_FEATURES, blank=True, verbose_name=_("intro"))
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["home.TopicPage"]
+
+    class Meta:
+        verbose_name = _("topic index")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["topics"] = TopicPage.objects.child_of(self).live().order_by("path")
+        return context
+
+
+class TopicPage(ReviewDates, Page):
+    """One subject (a law, a clinic, how to report) answered as questions, with contacts."""
+
+    summary = models.TextField(
+        _("summary"),
+        max_length=300,
+        help_text=_("One or two sentences shown in lists and to search engines."),
+    )
+    body = StreamField(TopicBodyBlock(), verbose_name=_("body"))
+
+    content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("body")]
+    settings_panels = [*Page.settings_panels, *ReviewDates.review_panels]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
+    ]
+    parent_page_types = ["home.TopicIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("topic page")
+
+    def questions(self):
+        """The page's questions in order, with the anchor each one's heading carries."""
+        return [
+            {"anchor": f"q-{block.id}", "question": block.value["question"], "block": block}
+            for block in self.body
+            if block.block_type == "question"
+        ]
+
+    def faq_structured_data(self):
+        """schema.org FAQPage data for the page's questions (answers as plain text)."""
+        return {
+            "@context": "https://schema.org",
+            "@type": "FAQPage",
+            "inLanguage": translation.get_language(),
+            "name": self.title,
+            "mainEntity": [
+                {
+                    "@type": "Question",
+                    "name": item["question"],
+                    "acceptedAnswer": {
+                        "@type": "Answer",
+                        "text": plain_text(item["block"].value["answer"].source),
+                    },
+                }
+                for item in self.questions()
+            ],
+        }

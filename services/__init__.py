@@ -1,0 +1,1 @@
+"""The support-services directory (Open Referral HSDS 3.0 aligned)."""
