@@ -31,9 +31,11 @@ def sitemap(request):
     by_key = defaultdict(list)
     entries = []
     for page in pages:
-        url = page.get_full_url(request)
-        if url is None:
+        path = page.get_url(request)
+        if path is None:
             continue
+        # The origin the reader used, like the hreflang links in each page's head.
+        url = request.build_absolute_uri(path)
         entry = {"url": url, "code": page.locale.language_code, "lastmod": page.last_published_at}
         by_key[page.translation_key].append(entry)
         entries.append((page.translation_key, entry))

@@ -3,6 +3,7 @@
 import re
 
 from django.db import models
+from django.db.models import OuterRef, Subquery
 from django.utils import translation
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
@@ -56,7 +57,29 @@ class HomePage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["topic_index"] = TopicIndexPage.objects.child_of(self).live().first()
+        context["featured_topics"] = self.featured_topics()
         return context
+
+    def featured_topics(self):
+        """The chosen topics in this page's language, in the chosen order, in one query.
+
+        A choice may point at another language's page (a translation made before
+        its topics were translated): its live translation is shown, or nothing.
+        """
+        chosen = [item["value"] for item in self.featured.raw_data if item["type"] == "topic"]
+        if not chosen:
+            return []
+        chosen_pk = Page.objects.filter(
+            pk__in=chosen, translation_key=OuterRef("translation_key")
+        ).values("pk")[:1]
+        topics = (
+            TopicPage.objects.live()
+            .filter(locale_id=self.locale_id)
+            .annotate(chosen_pk=Subquery(chosen_pk))
+            .filter(chosen_pk__isnull=False)
+        )
+        position = {pk: index for index, pk in enumerate(chosen)}
+        return sorted(topics, key=lambda topic: position[topic.chosen_pk])
 
 
 class TopicIndexPage(Page):

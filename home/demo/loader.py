@@ -9,6 +9,7 @@ from django.db import transaction
 from wagtail.models import Locale, Page, Site
 from wagtail_localize.models import Translation, TranslationSource
 
+from cms.models import ReaderSettings
 from home.models import HomePage, TopicIndexPage, TopicPage
 
 DEMO_DIR = Path(__file__).resolve().parent
@@ -37,9 +38,16 @@ def load_catalogue(language_code):
     return {entry.msgid: entry.msgstr for entry in po if entry.msgstr and not entry.obsolete}
 
 
-@transaction.atomic
 def load_pages(user=None, log=print):
-    """Create the demo tree once; later runs find it and change nothing."""
+    """Create the demo tree once; later runs find it and change nothing.
+
+    The English tree is created in one transaction. Each translation then
+    commits in a transaction of its own: wagtail-localize publishes a
+    translation in an on_commit hook with the page object as it was when
+    translated, so a parent translated in the same transaction as its children
+    would be re-saved with a stale child count and hide them. An interrupted
+    run leaves whole pages only, and the next run completes it.
+    """
     locales = {
         code: Locale.objects.get_or_create(language_code=code)[0] for code in TRANSLATED_SLUGS
     }
@@ -47,7 +55,8 @@ def load_pages(user=None, log=print):
     content = load_content()
     home = HomePage.objects.filter(locale=locales["en"]).first()
     if home is None:
-        home = _create_english_tree(content, locales["en"], user)
+        with transaction.atomic():
+            home = _create_english_tree(content, locales["en"], user)
         log(f"Created the English demo pages under {home.url_path}")
     pages = [home, *home.get_descendants().specific().order_by("path")]
     for code, slugs in TRANSLATED_SLUGS.items():
@@ -59,7 +68,8 @@ def load_pages(user=None, log=print):
             if page.has_translation(locales[code]):
                 continue
             catalogue = catalogue if catalogue is not None else load_catalogue(code)
-            translate_page(page, locales[code], catalogue, user)
+            with transaction.atomic():
+                translate_page(page, locales[code], catalogue, user)
             log(f"Translated {page.url_path} into {code}")
     return home
 
@@ -113,6 +123,7 @@ def _create_english_tree(content, locale, user):
     site.root_page = home
     site.site_name = "Waymark"
     site.save()
+    ReaderSettings.for_site(site)  # created now, so no reader request ever writes it
     for placeholder in placeholders:
         placeholder.delete()
     return home

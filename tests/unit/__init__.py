@@ -1,0 +1,1 @@
+"""Waymark's test suite."""
