@@ -1,4 +1,4 @@
-"""Byte and query budgets: a page and its CSS fit one TCP window; queries don't grow with content."""
+"""Byte and query budgets: page plus CSS fit one TCP window; queries don't grow with content."""
 
 import gzip
 import re

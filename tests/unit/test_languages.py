@@ -62,12 +62,12 @@ def test_arabic_reporting_page_is_right_to_left_and_translated(reader):
 
 def switcher_links(html):
     nav = re.search(r'<nav class="language-switcher".*?</nav>', html, re.S).group(0)
-    return dict(
-        (code, (href, name))
+    return {
+        code: (href, name)
         for href, code, name in re.findall(
             r'<a href="([^"]+)" hreflang="(\w+)" lang="\w+" dir="\w+"[^>]*>([^<]+)</a>', nav
         )
-    )
+    }
 
 
 def test_switcher_links_to_the_same_page_where_translated_else_that_languages_home(reader):

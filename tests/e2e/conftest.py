@@ -1,0 +1,117 @@
+"""Real-browser fixtures: a demo server of our own and Playwright driving the system Chromium."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+EXIT_URL = "https://weather.example.org/"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory):
+    """The demo site as `make run` builds it, on a free port, in a throwaway database."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
+    work = tmp_path_factory.mktemp("demo")
+    port = free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "cms.settings.dev",
+        "DATABASE_URL": f"sqlite:///{work / 'demo.sqlite3'}",
+        "STATIC_ROOT": str(work / "static"),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    }
+    manage = [sys.executable, "manage.py"]
+    for command in (["migrate", "--no-input"], ["collectstatic", "--no-input"], ["load_demo"]):
+        subprocess.run([*manage, *command], cwd=ROOT, env=env, check=True, capture_output=True)
+    # A neutral destination we can intercept in the browser, since nothing leaves this machine.
+    subprocess.run(
+        [
+            *manage,
+            "shell",
+            "-c",
+            "from cms.models import ReaderSettings; from wagtail.models import Site; "
+            f"s = ReaderSettings.for_site(Site.objects.get()); s.exit_url = '{EXIT_URL}'; s.save()",
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    server = subprocess.Popen(
+        [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{base}/en/", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("the demo server did not start")
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, demo_server):
+    """A phone-sized tab; the exit destination answers locally, anything else off-site fails."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, base_url=demo_server)
+    tab = context.new_page()
+    tab.route(
+        EXIT_URL + "**",
+        lambda route: route.fulfill(body="<title>Weather</title>", content_type="text/html"),
+    )
+    yield tab
+    context.close()
