@@ -6,6 +6,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.csp import CSP
 
+from cms.middleware import static_file_headers
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
 
@@ -97,6 +99,9 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Wagtail's search index uses PostgreSQL's full-text indexes there.
+    INSTALLED_APPS.append("django.contrib.postgres")
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
@@ -149,6 +154,7 @@ STORAGES = {
 }
 # Hashed static files never change, so browsers and CDNs may keep them for a year.
 WHITENOISE_MAX_AGE = 365 * 24 * 60 * 60
+WHITENOISE_ADD_HEADERS_FUNCTION = static_file_headers
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
