@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 
+from django.db.models import Q
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_safe
 from wagtail.models import Page, Site
@@ -9,21 +10,23 @@ from wagtail.models import Page, Site
 
 @require_safe
 def sitemap(request):
-    """List live public pages of this site, grouped by translation, in two queries."""
+    """List live public pages of this site, grouped by translation.
+
+    The language roots come from Wagtail's cached site root paths, so this
+    costs the page query and the view-restriction check.
+    """
     site = Site.find_for_request(request)
-    if site is None:
-        pages = Page.objects.none()
-    else:
-        roots = Page.objects.filter(
-            translation_key__in=Page.objects.filter(pk=site.root_page_id).values("translation_key"),
-            depth=site.root_page.depth,
-        )
-        pages = Page.objects.none()
-        for root in roots:
-            pages |= Page.objects.descendant_of(root, inclusive=True)
+    in_site = Q()
+    if site is not None:
+        for root in Site.get_site_root_paths():
+            if root.site_id == site.id:
+                in_site |= Q(url_path__startswith=root.root_path)
+    pages = Page.objects.none()
+    if in_site:
         pages = (
-            pages.live()
+            Page.objects.live()
             .public()
+            .filter(in_site)
             .select_related("locale")
             .only("id", "url_path", "translation_key", "last_published_at", "locale__language_code")
             .order_by("path")

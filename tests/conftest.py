@@ -1,5 +1,7 @@
 """Shared fixtures: the demo site loaded once per test session, and a test client."""
 
+from io import StringIO
+
 import pytest
 from django.core.management import call_command
 
@@ -8,7 +10,7 @@ from django.core.management import call_command
 def django_db_setup(django_db_setup, django_db_blocker):
     """Every database test starts from the full Norwalk demo (rolled back after each test)."""
     with django_db_blocker.unblock():
-        call_command("load_demo", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+        call_command("load_demo", verbosity=0, stdout=StringIO())
 
 
 @pytest.fixture

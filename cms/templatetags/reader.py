@@ -5,11 +5,11 @@ import json
 from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Q
+from django.urls import reverse
 from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from wagtail.models import Page, Site
+from wagtail.models import Page
 
 from cms.formatting import format_date_long
 
@@ -24,37 +24,26 @@ _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u
 def language_links(context, page=None):
     """One entry per site language: this page's live translation, else that language's home.
 
-    Costs one query whatever the number of languages.
+    One query (none on pages without a Wagtail page), whatever the number of languages.
     """
     request = context.get("request")
-    if not isinstance(page, Page):
-        page = None  # 404 and other pages without a Wagtail page
-    current = translation.get_language()
-    site = Site.find_for_request(request) if request else None
-    wanted = Q()
-    if page is not None and page.id:
-        wanted |= Q(translation_key=page.translation_key)
-    if site is not None:
-        wanted |= Q(
-            translation_key__in=Page.objects.filter(pk=site.root_page_id).values("translation_key")
-        )
-    found = {}
-    if wanted:
-        pages = (
+    translations = {}
+    if isinstance(page, Page) and page.id:
+        for candidate in (
             Page.objects.live()
-            .filter(wanted)
+            .filter(translation_key=page.translation_key)
             .select_related("locale")
             .only("id", "url_path", "translation_key", "locale__language_code")
-        )
-        for candidate in pages:
-            code = candidate.locale.language_code
-            is_same_page = page is not None and candidate.translation_key == page.translation_key
-            if is_same_page or code not in found:
-                found[code] = (candidate, is_same_page)
+        ):
+            translations[candidate.locale.language_code] = candidate.get_url(request)
+    current = translation.get_language()
     links = []
     for code, name in settings.LANGUAGES:
-        target, is_translation = found.get(code, (None, False))
-        url = target.get_url(request) if target is not None else f"/{code}/"
+        if code in translations:
+            url = translations[code]
+        else:
+            with translation.override(code):
+                url = reverse("wagtail_serve", args=[""])  # that language's home page
         links.append(
             {
                 "code": code,
@@ -62,7 +51,7 @@ def language_links(context, page=None):
                 "url": url,
                 "dir": "rtl" if translation.get_language_info(code)["bidi"] else "ltr",
                 "current": code == current,
-                "is_translation": is_translation,
+                "is_translation": code in translations,
             }
         )
     return links
