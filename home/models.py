@@ -4,17 +4,21 @@ import re
 
 from django.db import models
 from django.db.models import OuterRef, Subquery
+from django.http import Http404
 from django.utils import translation
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
 from cms.fields import StreamField
 from cms.models import ReviewDates
+from services.directory import directory_page_context, service_detail_context
+from services.models import Service
 
 from .blocks import LIMITED_FEATURES, HelpLinksBlock, TopicBodyBlock
 
@@ -49,6 +53,7 @@ class HomePage(Page):
     ]
     search_fields = [*Page.search_fields, index.SearchField("intro")]
     parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["home.TopicIndexPage", "home.ServiceDirectoryPage"]
     max_count_per_parent = 1
 
     class Meta:
@@ -150,3 +155,43 @@ class TopicPage(ReviewDates, Page):
                 for item in self.questions()
             ],
         }
+
+
+class ServiceDirectoryPage(RoutablePageMixin, Page):
+    """The support-services directory of one language, with each service at <directory>/<slug>/."""
+
+    intro = RichTextField(features=LIMITED_FEATURES, blank=True, verbose_name=_("intro"))
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = []
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("services directory")
+
+    def service_url(self, service, request=None):
+        """Where a service's page is, under this directory."""
+        return f"{self.get_url(request)}{service.slug}/"
+
+    @path("")
+    def directory(self, request):
+        context = directory_page_context(
+            request, lambda service: self.service_url(service, request)
+        )
+        response = self.render(request, context_overrides=context)
+        if context["invalid"]:
+            response.status_code = 404 if context.get("page_missing") else 400
+        return response
+
+    @path("<slug:slug>/")
+    def service(self, request, slug):
+        service = Service.objects.sources().filter(live=True, slug=slug).first()
+        if service is None:
+            raise Http404
+        context = service_detail_context(service, request)
+        context["service"].page_url = request.build_absolute_uri(self.service_url(service, request))
+        context["route_suffix"] = f"{slug}/"
+        return self.render(
+            request, context_overrides=context, template="services/service_detail.html"
+        )

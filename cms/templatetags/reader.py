@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from wagtail.models import Page
 
-from cms.formatting import format_date_long
+from cms.formatting import format_date_long, format_number
 
 register = template.Library()
 
@@ -25,6 +25,8 @@ def language_links(context, page=None):
     """One entry per site language: this page's live translation, else that language's home.
 
     One query (none on pages without a Wagtail page), whatever the number of languages.
+    A route under the page (a service under the directory) is kept when the
+    page is translated: `route_suffix` in the context.
     """
     request = context.get("request")
     translations = {}
@@ -35,7 +37,9 @@ def language_links(context, page=None):
             .select_related("locale")
             .only("id", "url_path", "translation_key", "locale__language_code")
         ):
-            translations[candidate.locale.language_code] = candidate.get_url(request)
+            translations[candidate.locale.language_code] = candidate.get_url(request) + context.get(
+                "route_suffix", ""
+            )
     current = translation.get_language()
     links = []
     for code, name in settings.LANGUAGES:
@@ -63,6 +67,14 @@ def babel_date(value, language_code=None):
     if not value:
         return ""
     return format_date_long(value, language_code)
+
+
+@register.filter
+def babel_number(value, language_code=None):
+    """A number in the reader's digits and grouping ("1,234", "1.234")."""
+    if value is None or value == "":
+        return ""
+    return format_number(value, language_code)
 
 
 @register.simple_tag

@@ -7,9 +7,9 @@ from pathlib import Path
 import polib
 from django.db import transaction
 from wagtail.models import Locale, Page, Site
-from wagtail_localize.models import Translation, TranslationSource
 
 from cms.models import ReaderSettings
+from cms.translating import TranslationIncomplete, translate_object
 from home.models import HomePage, TopicIndexPage, TopicPage
 
 DEMO_DIR = Path(__file__).resolve().parent
@@ -131,20 +131,9 @@ def _create_english_tree(content, locale, user):
 
 def translate_page(page, locale, catalogue, user):
     """Translate one page with wagtail-localize, using the strings of a demo PO catalogue."""
-    source, _created = TranslationSource.get_or_create_from_instance(page)
-    translation, _created = Translation.objects.get_or_create(
-        source=source, target_locale=locale, defaults={"enabled": True}
-    )
-    po = translation.export_po()
-    missing = []
-    for entry in po:
-        entry.msgstr = catalogue.get(entry.msgid, "")
-        if not entry.msgstr:
-            missing.append(entry.msgid)
-    if missing:
+    try:
+        translate_object(page, locale, catalogue, user)
+    except TranslationIncomplete as exc:
         raise DemoTranslationMissing(
-            f"home/demo/locale/{locale.language_code}.po lacks {len(missing)} string(s) "
-            f"for {page.url_path}: " + "; ".join(repr(m[:60]) for m in missing[:5])
-        )
-    translation.import_po(po, user=user)
-    source.create_or_update_translation(locale, user=user, publish=True, fallback=False)
+            f"home/demo/locale/{locale.language_code}.po lacks strings for {page.url_path}: {exc}"
+        ) from exc

@@ -1,0 +1,81 @@
+"""Admin for the directory: services (drafts, revisions, review), organizations, locations."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from .forms import ServiceForm
+from .models import Location, Organization, Service
+
+
+class ServiceViewSet(SnippetViewSet):
+    """Services: searchable, filterable, exportable; drafts go through review."""
+
+    model = Service
+    icon = "help"
+    menu_label = _("Services")
+    base_form_class = ServiceForm
+    list_display = ["name", "organization", "status", "assured_date", "live"]
+    list_filter = {
+        "status": ["exact"],
+        "categories": ["exact"],
+        "free": ["exact"],
+        "confidential": ["exact"],
+        "no_police": ["exact"],
+        "live": ["exact"],
+    }
+    list_export = [
+        "name",
+        "slug",
+        "organization",
+        "status",
+        "free",
+        "confidential",
+        "no_police",
+        "walk_in",
+        "always_open",
+        "assured_date",
+        "assurer",
+        "url",
+        "email",
+        "live",
+    ]
+    export_filename = "services"
+    search_fields = ["name", "description", "eligibility_description"]
+    inspect_view_enabled = True
+    ordering = ["name"]
+
+
+class OrganizationViewSet(SnippetViewSet):
+    """Who provides services."""
+
+    model = Organization
+    icon = "group"
+    menu_label = _("Organizations")
+    list_display = ["name", "website"]
+    list_export = ["name", "description", "website", "email"]
+    search_fields = ["name"]
+
+
+class LocationViewSet(SnippetViewSet):
+    """Where services are delivered."""
+
+    model = Location
+    icon = "site"
+    menu_label = _("Locations")
+    list_display = ["name", "address_1", "city"]
+    list_export = ["name", "address_1", "address_2", "city", "state_province", "postal_code"]
+    list_filter = ["city"]
+    search_fields = ["name", "address_1"]
+
+
+class DirectoryGroup(SnippetViewSetGroup):
+    """One "Directory" menu for everything about services."""
+
+    menu_label = _("Directory")
+    menu_icon = "list-ul"
+    menu_order = 250
+    items = (ServiceViewSet, OrganizationViewSet, LocationViewSet)
+
+
+register_snippet(DirectoryGroup)
