@@ -123,7 +123,7 @@ class Location(index.Indexed, models.Model):
     address_2 = models.CharField(_("address line 2"), max_length=200, blank=True)
     city = models.CharField(_("city"), max_length=100)
     state_province = models.CharField(_("state"), max_length=100)
-    postal_code = models.CharField(_("postal code"), max_length=20)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
     country = models.CharField(
         _("country"), max_length=2, default="US", help_text=_("ISO 3166-1 code, e.g. US.")
     )
