@@ -10,6 +10,7 @@ from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 
 from cms.phones import display_phone, normalize_phone
+from services.blocks import GetHelpBlock, ServiceChooserBlock
 
 # Editors get a small, safe palette: emphasis, links and lists; no headings
 # (questions are the headings), no embeds, no raw HTML.
@@ -80,6 +81,14 @@ class ContactBlock(blocks.StructBlock):
         label=_("Kind"),
     )
     label = blocks.CharBlock(max_length=120, label=_("Label"))
+    service = ServiceChooserBlock(
+        required=False,
+        label=_("Service"),
+        help_text=_(
+            "Use this directory service's number, text line or website, so a change "
+            "to the service reaches this page too. Leave the fields below empty."
+        ),
+    )
     phone = StructuralTextBlock(
         max_length=32,
         label=_("Phone number or short code"),
@@ -114,7 +123,16 @@ class ContactBlock(blocks.StructBlock):
         value = super().clean(value)
         errors = {}
         kind = value.get("kind")
-        if kind in ("call", "text"):
+        if value.get("service") is not None:
+            if not service_contact(value["service"], kind):
+                errors["service"] = ErrorList(
+                    [_("This service has no way to be reached like that. Choose another kind.")]
+                )
+            elif value.get("phone") or value.get("keyword") or value.get("url"):
+                errors["service"] = ErrorList(
+                    [_("Either choose a service or type a number or address, not both.")]
+                )
+        elif kind in ("call", "text"):
             try:
                 value["phone"] = normalize_phone(value.get("phone"))
             except ValidationError as exc:
@@ -132,6 +150,10 @@ class ContactBlock(blocks.StructBlock):
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)
         kind, phone = value.get("kind"), value.get("phone") or ""
+        if value.get("service") is not None:
+            href, phone, keyword = service_contact(value["service"], kind) or ("", "", "")
+            context.update(href=href, display_phone=display_phone(phone), keyword=keyword)
+            return context
         if kind == "call":
             href = f"tel:{phone}"
         elif kind == "text":
@@ -139,8 +161,25 @@ class ContactBlock(blocks.StructBlock):
             href = f"sms:{phone}" + (f"?body={quote(keyword)}" if keyword else "")
         else:
             href = value.get("url")
-        context.update(href=href, display_phone=display_phone(phone))
+        context.update(href=href, display_phone=display_phone(phone), keyword=value.get("keyword"))
         return context
+
+
+def service_contact(service, kind):
+    """(href, number, keyword) to reach a service that way, from its source-language phones."""
+    structure = service.structure
+    phones = list(structure.phones.all())
+    if kind == "call":
+        for phone in phones:
+            if phone.kind in ("hotline", "voice"):
+                return phone.href, phone.number, ""
+    elif kind == "text":
+        for phone in phones:
+            if phone.kind == "text":
+                return phone.href, phone.number, phone.sms_keyword
+    elif kind == "web" and structure.url:
+        return structure.url, "", ""
+    return None
 
 
 class TopicBodyBlock(blocks.StreamBlock):
@@ -149,6 +188,7 @@ class TopicBodyBlock(blocks.StreamBlock):
     question = QuestionBlock()
     callout = CalloutBlock()
     contact = ContactBlock()
+    services = GetHelpBlock()
     text = blocks.RichTextBlock(
         features=LIMITED_FEATURES,
         icon="pilcrow",

@@ -388,3 +388,54 @@ def service_detail_context(service, request, preview=False, now=None):
         "now": now,
         "today": now.date() if isinstance(now, datetime.datetime) else now,
     }
+
+
+BLOCK_LIMIT = 8
+
+
+def with_contact_structure(queryset):
+    """What a compact service card needs: phones and hours (three queries)."""
+    return queryset.select_related("organization").prefetch_related(
+        "phones", "opening_hours", "exceptions"
+    )
+
+
+def directory_url(language_code, request=None):
+    """The URL of the live services directory in a language, or None (one query)."""
+    from home.models import ServiceDirectoryPage
+
+    page = (
+        ServiceDirectoryPage.objects.live()
+        .filter(locale__language_code=language_code)
+        .only("id", "url_path", "path", "depth", "locale_id")
+        .first()
+    )
+    return page.get_url(request) if page else None
+
+
+def services_for_block(chosen, category, language_code, request=None, limit=BLOCK_LIMIT):
+    """The services a "get help now" block lists: those chosen, in order, else a category's."""
+    if chosen:
+        keys = [service.translation_key for service in chosen]
+        found = {
+            service.translation_key: service
+            for service in with_contact_structure(
+                Service.objects.listed().filter(translation_key__in=keys)
+            )
+        }
+        sources = [found[key] for key in keys if key in found]
+    elif category:
+        queryset = Service.objects.listed().filter(categories__code=category)
+        sources = list(
+            with_contact_structure(ordered_by_local_name(queryset, language_code))[:limit]
+        )
+    else:
+        return []
+    if not sources:
+        return []
+    base = directory_url(language_code, request)
+    return localize(
+        sources,
+        language_code,
+        url_for=(lambda service: f"{base}{service.slug}/") if base else None,
+    )

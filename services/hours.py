@@ -20,8 +20,8 @@ from django.utils.translation import gettext_lazy
 from cms.formatting import babel_locale
 
 UTC = datetime.UTC
-# How far ahead "opens Monday at 9" looks; two weeks covers a closed holiday week.
-LOOKAHEAD_DAYS = 14
+# How far ahead "opens Monday at 9" looks: four weeks covers a closed holiday fortnight.
+LOOKAHEAD_DAYS = 28
 
 
 def site_timezone():
@@ -210,11 +210,14 @@ def open_status(service, weekly, exceptions, now=None, language_code=None):
         exceptions,
         tz,
     )
+    horizon = datetime.datetime.combine(
+        today + datetime.timedelta(days=LOOKAHEAD_DAYS), datetime.time(), tzinfo=tz
+    )
     for span in spans:
         if span.contains(now):
-            return OpenStatus(
-                "open", now, closes_at=span.end.astimezone(tz), language_code=language_code
-            )
+            # Open for longer than we look ahead (24 hours every day): no closing to announce.
+            closes = span.end.astimezone(tz) if span.end < horizon else None
+            return OpenStatus("open", now, closes_at=closes, language_code=language_code)
         if span.start.astimezone(UTC) > now.astimezone(UTC):
             return OpenStatus(
                 "closed", now, opens_at=span.start.astimezone(tz), language_code=language_code

@@ -1,12 +1,23 @@
-"""Factories for reader pages, so tests build exactly the content they talk about."""
+"""Factories for reader pages and services, so tests build exactly the content they talk about."""
 
 import datetime
 
 import factory
 import wagtail_factories
+from django.utils.text import slugify
 from wagtail.models import Locale
 
 from home.models import TopicIndexPage, TopicPage
+from services.models import (
+    Category,
+    Location,
+    OpeningHours,
+    Organization,
+    Service,
+    ServiceLanguage,
+    ServiceLocation,
+    ServicePhone,
+)
 
 
 def question(n):
@@ -54,3 +65,80 @@ class TopicPageFactory(wagtail_factories.PageFactory):
 def english_index():
     """The demo's English topic index."""
     return TopicIndexPage.objects.get(locale=Locale.objects.get(language_code="en"))
+
+
+class OrganizationFactory(factory.django.DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"Organization {n}")
+    description = "Runs services for a test."
+
+    class Meta:
+        model = Organization
+
+
+class LocationFactory(factory.django.DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"Clinic {n}")
+    address_1 = factory.Sequence(lambda n: f"{n} East Ave")
+    city = "Norwalk"
+    state_province = "CT"
+    postal_code = "06851"
+
+    class Meta:
+        model = Location
+
+
+def hours(weekday, opens, closes, next_day=False, **kwargs):
+    """One weekly opening, times as "HH:MM"."""
+    return OpeningHours(
+        weekday=weekday,
+        opens_at=datetime.time.fromisoformat(opens),
+        closes_at=datetime.time.fromisoformat(closes),
+        closes_next_day=next_day,
+        **kwargs,
+    )
+
+
+def make_service(
+    name="Free testing",
+    slug=None,
+    phones=(("voice", "+12038543011", ""),),
+    opening_hours=(),
+    exceptions=(),
+    categories=(),
+    languages=(),
+    locations=(),
+    live=True,
+    **fields,
+):
+    """An English (source) service with its phones, hours, places and categories, saved."""
+    defaults = {
+        "description": f"What {name} offers.",
+        "organization": OrganizationFactory(),
+    }
+    service = Service(
+        name=name,
+        slug=slug or slugify(name),
+        locale=Locale.objects.get(language_code="en"),
+        live=live,
+        **{**defaults, **fields},
+    )
+    service.phones = [
+        ServicePhone(kind=kind, number=number, sms_keyword=keyword)
+        for kind, number, keyword in phones
+    ]
+    service.opening_hours = list(opening_hours)
+    service.exceptions = list(exceptions)
+    service.languages = [ServiceLanguage(code=code) for code in languages]
+    service.service_locations = [ServiceLocation(location=place) for place in locations]
+    service.save()
+    service.categories.set(Category.objects.filter(code__in=categories))
+    return service
+
+
+def translate_service(service, code, live=True, **text):
+    """A translation of a service's words into another language, saved."""
+    translated = service.copy_for_translation(Locale.objects.get(language_code=code))
+    for name, value in text.items():
+        setattr(translated, name, value)
+    translated.live = live
+    translated.save()
+    return translated

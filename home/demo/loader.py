@@ -10,16 +10,18 @@ from wagtail.models import Locale, Page, Site
 
 from cms.models import ReaderSettings
 from cms.translating import TranslationIncomplete, translate_object
-from home.models import HomePage, TopicIndexPage, TopicPage
+from home.models import HomePage, ServiceDirectoryPage, TopicIndexPage, TopicPage
+from services.models import Service
 
 DEMO_DIR = Path(__file__).resolve().parent
 # Which pages each language gets: Spanish is complete; the others get the
-# essentials (home, the topic index that holds them, and how to report).
+# essentials (home, the topic index that holds them, the services directory
+# and how to report).
 TRANSLATED_SLUGS = {
     "es": None,  # every page
-    "pt": {"home", "topics", "reporting"},
-    "ht": {"home", "topics", "reporting"},
-    "ar": {"home", "topics", "reporting"},
+    "pt": {"home", "topics", "services", "reporting"},
+    "ht": {"home", "topics", "services", "reporting"},
+    "ar": {"home", "topics", "services", "reporting"},
 }
 
 
@@ -58,6 +60,11 @@ def load_pages(user=None, log=print):
         with transaction.atomic():
             home = _create_english_tree(content, locales["en"], user)
         log(f"Created the English demo pages under {home.url_path}")
+    if not ServiceDirectoryPage.objects.child_of(home).exists():
+        home = HomePage.objects.get(pk=home.pk)  # a fresh child count for the tree
+        with transaction.atomic():
+            _create_directory(home, content["directory"], user)
+        log("Created the services directory page")
     pages = [home, *home.get_descendants().specific().order_by("path")]
     for code, slugs in TRANSLATED_SLUGS.items():
         catalogue = None
@@ -77,7 +84,28 @@ def load_pages(user=None, log=print):
 def clean_stream(model, field_name, data):
     """Run demo data through the field's own validation (normalises phone numbers too)."""
     stream_block = model._meta.get_field(field_name).stream_block
-    return stream_block.clean(stream_block.to_python(data))
+    return stream_block.clean(stream_block.to_python(resolve_services(data)))
+
+
+def resolve_services(data):
+    """Demo blocks name services by slug; blocks store the English service's id."""
+    slugs = dict(Service.objects.sources().values_list("slug", "pk"))
+    resolved = []
+    for block in data:
+        value = dict(block["value"])
+        if isinstance(value.get("service"), str):
+            value["service"] = slugs[value["service"]]
+        if block["type"] == "services":
+            value["services"] = [slugs[slug] for slug in value.get("services", [])]
+        resolved.append({**block, "value": value})
+    return resolved
+
+
+def _create_directory(home, data, user):
+    directory = ServiceDirectoryPage(title=data["title"], slug=data["slug"], intro=data["intro"])
+    home.add_child(instance=directory)
+    directory.save_revision(user=user).publish()
+    return directory
 
 
 def _create_english_tree(content, locale, user):
