@@ -359,6 +359,7 @@ def directory_page_context(request, url_for, now=None):
         }
     page_obj = paginator.page(number)
     sources = list(with_structure(page_obj.object_list))
+    page_obj.object_list = sources  # evaluated once, with everything it shows
     query = request.GET.copy()
     query.pop("page", None)
     return {

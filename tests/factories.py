@@ -129,8 +129,8 @@ def make_service(
     service.exceptions = list(exceptions)
     service.languages = [ServiceLanguage(code=code) for code in languages]
     service.service_locations = [ServiceLocation(location=place) for place in locations]
+    service.categories = list(Category.objects.filter(code__in=categories))
     service.save()
-    service.categories.set(Category.objects.filter(code__in=categories))
     return service
 
 

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from services.hours import open_status, overlapping, weekly_table
-from services.models import OpeningHours, ScheduleException
+from services.models import ScheduleException
 from tests.factories import hours
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -201,4 +201,3 @@ def test_exceptions_need_times_unless_closed():
             date=datetime.date(2026, 12, 25), closed=True, opens_at=datetime.time(9)
         ).clean()
     special("2026-12-24", "09:00", "12:00").clean()
-    OpeningHours  # the model under test: weekly rows above
