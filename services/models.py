@@ -47,6 +47,7 @@ from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from cms.phones import display_phone, normalize_phone
 
+from .forms import ServiceForm
 from .languages import language_choices
 
 
@@ -424,7 +425,8 @@ class Service(
                 ],
                 heading=_("Verification"),
             ),
-        ]
+        ],
+        base_form_class=ServiceForm,
     )
 
     def clean(self):

@@ -1,10 +1,13 @@
-"""Admin for the directory: services (drafts, revisions, review), organizations, locations."""
+"""Admin for the directory: services (drafts, revisions, review), organizations, locations.
+
+Search uses each model's own search index (its `search_fields`), which works
+with the database backend on SQLite and PostgreSQL alike.
+"""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .forms import ServiceForm
 from .models import Location, Organization, Service
 
 
@@ -14,7 +17,6 @@ class ServiceViewSet(SnippetViewSet):
     model = Service
     icon = "help"
     menu_label = _("Services")
-    base_form_class = ServiceForm
     list_display = ["name", "organization", "status", "assured_date", "live"]
     list_filter = {
         "status": ["exact"],
@@ -41,7 +43,6 @@ class ServiceViewSet(SnippetViewSet):
         "live",
     ]
     export_filename = "services"
-    search_fields = ["name", "description", "eligibility_description"]
     inspect_view_enabled = True
     ordering = ["name"]
 
@@ -54,7 +55,6 @@ class OrganizationViewSet(SnippetViewSet):
     menu_label = _("Organizations")
     list_display = ["name", "website"]
     list_export = ["name", "description", "website", "email"]
-    search_fields = ["name"]
 
 
 class LocationViewSet(SnippetViewSet):
@@ -66,7 +66,6 @@ class LocationViewSet(SnippetViewSet):
     list_display = ["name", "address_1", "city"]
     list_export = ["name", "address_1", "address_2", "city", "state_province", "postal_code"]
     list_filter = ["city"]
-    search_fields = ["name", "address_1"]
 
 
 class DirectoryGroup(SnippetViewSetGroup):

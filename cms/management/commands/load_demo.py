@@ -3,7 +3,18 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand, CommandError
-from wagtail.models import GroupPagePermission, Locale, Page
+from django.contrib.contenttypes.models import ContentType
+from wagtail.models import (
+    GroupApprovalTask,
+    GroupPagePermission,
+    Locale,
+    Page,
+    Workflow,
+    WorkflowContentType,
+    WorkflowTask,
+)
+
+from services.models import Location, Organization, Service
 
 from home.demo.loader import DemoTranslationMissing, load_pages
 
@@ -27,6 +38,7 @@ class Command(BaseCommand):
         except DemoTranslationMissing as exc:
             raise CommandError(str(exc)) from exc
         self._translator_permissions()
+        self._service_review()
         self.stdout.write(self.style.SUCCESS("Demo content is loaded. Demo logins (at /admin/):"))
         for username, password, groups, superuser in DEMO_USERS:
             role = "administrator" if superuser else ", ".join(groups)
@@ -66,3 +78,29 @@ class Command(BaseCommand):
                         content_type__app_label="wagtailcore", codename=codename
                     ),
                 )
+
+    def _service_review(self):
+        """Editors write services, moderators approve them: services go through review like pages."""
+        editors, moderators = (Group.objects.get(name=name) for name in ("Editors", "Moderators"))
+        for model in (Service, Organization, Location):
+            content_type = ContentType.objects.get_for_model(model)
+            actions = ["add", "change"] + (["publish"] if model is Service else [])
+            for group, group_actions in ((editors, actions), (moderators, [*actions, "delete"])):
+                group.permissions.add(Permission.objects.get(codename="access_admin"))
+                for action in group_actions:
+                    codename = f"{action}_{model._meta.model_name}"
+                    if action == "publish":
+                        # Editors submit; only moderators publish (and approve in the workflow).
+                        if group is editors:
+                            continue
+                    group.permissions.add(
+                        Permission.objects.get(content_type=content_type, codename=codename)
+                    )
+        task, _ = GroupApprovalTask.objects.get_or_create(name="Moderators approve services")
+        task.groups.set([moderators])
+        workflow, _ = Workflow.objects.get_or_create(name="Service review")
+        WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
+        WorkflowContentType.objects.get_or_create(
+            content_type=ContentType.objects.get_for_model(Service),
+            defaults={"workflow": workflow},
+        )
