@@ -2,8 +2,8 @@
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
-from django.core.management.base import BaseCommand, CommandError
 from django.contrib.contenttypes.models import ContentType
+from django.core.management.base import BaseCommand, CommandError
 from wagtail.models import (
     GroupApprovalTask,
     GroupPagePermission,
@@ -14,9 +14,8 @@ from wagtail.models import (
     WorkflowTask,
 )
 
-from services.models import Location, Organization, Service
-
 from home.demo.loader import DemoTranslationMissing, load_pages
+from services.models import Location, Organization, Service
 
 # Demo accounts only: this command is the one place that creates them.
 DEMO_USERS = [
@@ -80,7 +79,7 @@ class Command(BaseCommand):
                 )
 
     def _service_review(self):
-        """Editors write services, moderators approve them: services go through review like pages."""
+        """Editors write services, moderators approve them: services are reviewed like pages."""
         editors, moderators = (Group.objects.get(name=name) for name in ("Editors", "Moderators"))
         for model in (Service, Organization, Location):
             content_type = ContentType.objects.get_for_model(model)
@@ -89,10 +88,8 @@ class Command(BaseCommand):
                 group.permissions.add(Permission.objects.get(codename="access_admin"))
                 for action in group_actions:
                     codename = f"{action}_{model._meta.model_name}"
-                    if action == "publish":
-                        # Editors submit; only moderators publish (and approve in the workflow).
-                        if group is editors:
-                            continue
+                    if action == "publish" and group is editors:
+                        continue  # editors submit; moderators approve and publish
                     group.permissions.add(
                         Permission.objects.get(content_type=content_type, codename=codename)
                     )
