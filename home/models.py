@@ -17,7 +17,7 @@ from wagtail.search import index
 
 from cms.fields import StreamField
 from cms.models import ReviewDates
-from services.directory import directory_page_context, service_detail_context
+from services.directory import directory_page_context, service_detail_context, with_structure
 from services.models import Service
 
 from .blocks import LIMITED_FEATURES, HelpLinksBlock, TopicBodyBlock
@@ -186,7 +186,7 @@ class ServiceDirectoryPage(RoutablePageMixin, Page):
 
     @path("<slug:slug>/")
     def service(self, request, slug):
-        service = Service.objects.sources().filter(live=True, slug=slug).first()
+        service = with_structure(Service.objects.sources().filter(live=True, slug=slug)).first()
         if service is None:
             raise Http404
         context = service_detail_context(service, request)

@@ -19,8 +19,42 @@ class ServiceChooserBlock(SnippetChooserBlock):
     def get_translatable_segments(self, value):
         return []
 
+    def bulk_to_python(self, values):
+        """The chosen services with their source's phones: two queries for any number of them."""
+        from .models import Service
+
+        wanted = [value for value in values if value is not None]
+        found = {
+            service.pk: service
+            for service in Service.objects.filter(pk__in=wanted)
+            .select_related("locale", "organization")
+            .prefetch_related("phones")
+        }
+        attach_structure(found.values())
+        return [found.get(value) for value in values]
+
     def restore_translated_segments(self, value, segments):
         return value
+
+
+def attach_structure(services):
+    """Give each service its source-language row (with phones), one query for those not sources."""
+    from .models import Service
+
+    missing = {service.translation_key for service in services if not service.is_source}
+    sources = {}
+    if missing:
+        sources = {
+            source.translation_key: source
+            for source in Service.objects.sources()
+            .filter(translation_key__in=missing)
+            .prefetch_related("phones")
+        }
+    for service in services:
+        if service.is_source:
+            service.structure = service
+        else:
+            service.structure = sources.get(service.translation_key, service)
 
 
 class GetHelpBlock(blocks.StructBlock):

@@ -10,7 +10,7 @@ import datetime
 from django import forms
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Exists, F, OuterRef, Prefetch, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Subquery, prefetch_related_objects
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -417,14 +417,13 @@ def directory_url(language_code, request=None):
 def services_for_block(chosen, category, language_code, request=None, limit=BLOCK_LIMIT):
     """The services a "get help now" block lists: those chosen, in order, else a category's."""
     if chosen:
-        keys = [service.translation_key for service in chosen]
-        found = {
-            service.translation_key: service
-            for service in with_contact_structure(
-                Service.objects.listed().filter(translation_key__in=keys)
-            )
-        }
-        sources = [found[key] for key in keys if key in found]
+        # The chooser already loaded them with their source and its phones.
+        sources = [
+            service.structure
+            for service in chosen
+            if service.structure.live and service.structure.status != Service.Status.DEFUNCT
+        ]
+        prefetch_related_objects(sources, "opening_hours", "exceptions")
     elif category:
         queryset = Service.objects.listed().filter(categories__code=category)
         sources = list(

@@ -5,6 +5,7 @@ The export writes from here; the import compares what a file asks for with
 """
 
 import datetime
+from functools import cache
 
 from babel import Locale as BabelLocale
 from django.core.exceptions import ValidationError
@@ -68,7 +69,12 @@ def category_terms():
 
 
 def taxonomy_terms():
-    """Every term of Waymark's two taxonomies, as HSDS taxonomy_term objects."""
+    """Every term of Waymark's two taxonomies, as HSDS taxonomy_term objects (fresh copies)."""
+    return [dict(term) for term in _taxonomy_terms()]
+
+
+@cache
+def _taxonomy_terms():
     terms = [
         taxonomy_term(CATEGORY_TAXONOMY, code, name, f"Waymark category: {name}.")
         for code, name in category_terms()
@@ -77,7 +83,7 @@ def taxonomy_terms():
         taxonomy_term(ATTRIBUTE_TAXONOMY, code, name, description)
         for code, (name, description) in ATTRIBUTE_TERMS.items()
     ]
-    return terms
+    return tuple(terms)
 
 
 def taxonomy_term(taxonomy, code, name, description):
@@ -92,15 +98,20 @@ def taxonomy_term(taxonomy, code, name, description):
     }
 
 
+@cache
 def known_terms():
     """term id -> (taxonomy, code), to recognise Waymark's terms given by id only."""
-    return {term["id"]: (term["taxonomy"], term["code"]) for term in taxonomy_terms()}
+    return {term["id"]: (term["taxonomy"], term["code"]) for term in _taxonomy_terms()}
+
+
+@cache
+def _terms_by_code():
+    return {(term["taxonomy"], term["code"]): term for term in _taxonomy_terms()}
 
 
 def attribute(link_id, link_entity, taxonomy, code, value=None):
     """An HSDS attribute giving the service or phone `link_id` one of Waymark's terms."""
-    terms = {(term["taxonomy"], term["code"]): term for term in taxonomy_terms()}
-    term = terms[(taxonomy, code)]
+    term = dict(_terms_by_code()[(taxonomy, code)])
     record = {
         "id": attribute_id(link_id, taxonomy, code),
         "link_id": link_id,
@@ -210,9 +221,7 @@ def phone_record(phone):
         attributes.append(attribute(phone_id, "phone", ATTRIBUTE_TAXONOMY, HOTLINE_CODE))
     if phone.sms_keyword:
         attributes.append(
-            attribute(
-                phone_id, "phone", ATTRIBUTE_TAXONOMY, SMS_KEYWORD_CODE, phone.sms_keyword
-            )
+            attribute(phone_id, "phone", ATTRIBUTE_TAXONOMY, SMS_KEYWORD_CODE, phone.sms_keyword)
         )
     if attributes:
         record["attributes"] = attributes
@@ -268,9 +277,7 @@ def service_attributes(service, service_id):
     for code, field in FLAG_FIELDS.items():
         if getattr(service, field):
             attributes.append(attribute(service_id, "service", ATTRIBUTE_TAXONOMY, code))
-    attributes.append(
-        attribute(service_id, "service", ATTRIBUTE_TAXONOMY, SLUG_CODE, service.slug)
-    )
+    attributes.append(attribute(service_id, "service", ATTRIBUTE_TAXONOMY, SLUG_CODE, service.slug))
     if service.assurer and not is_email(service.assurer):
         attributes.append(
             attribute(service_id, "service", ATTRIBUTE_TAXONOMY, ASSURER_CODE, service.assurer)
@@ -296,9 +303,7 @@ def service_record(service, translations=None):
                 "email": service.email,
                 "minimum_age": service.minimum_age,
                 "maximum_age": service.maximum_age,
-                "assured_date": service.assured_date.isoformat()
-                if service.assured_date
-                else None,
+                "assured_date": service.assured_date.isoformat() if service.assured_date else None,
                 "assurer_email": service.assurer if is_email(service.assurer) else None,
             }
         ),
@@ -327,7 +332,9 @@ def service_record(service, translations=None):
 def translation_words(translated):
     """The words of a translated service row, empty ones left out."""
     return {
-        field: getattr(translated, field) for field in TRANSLATED_FIELDS if getattr(translated, field)
+        field: getattr(translated, field)
+        for field in TRANSLATED_FIELDS
+        if getattr(translated, field)
     }
 
 

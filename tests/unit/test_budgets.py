@@ -2,6 +2,7 @@
 
 import gzip
 import re
+import uuid
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -87,10 +88,23 @@ HOME_QUERIES = 10
 INDEX_QUERIES = 11
 TOPIC_QUERIES = 12
 ENGLISH_TOPIC_QUERIES = 11
+# Blocks that show directory services cost a fixed number of queries each,
+# whatever the number of services: contacts that point at services, 2 for all
+# of them (the services, their phones); a "get help now" block, 5 (its
+# services; their phones, hours and exceptions; the directory's address) and
+# 1 more outside English (the services' words in the reader's language).
+SERVICE_CONTACTS = 2
+GET_HELP_BLOCK = 5
+GET_HELP_BLOCK_TRANSLATED = 6
+# The demo home page has two "get help now" contacts linked to services; the
+# demo reporting page has three and a "get help now" block.
+DEMO_HOME_QUERIES = HOME_QUERIES + SERVICE_CONTACTS
+DEMO_REPORTING_QUERIES = TOPIC_QUERIES + SERVICE_CONTACTS + GET_HELP_BLOCK_TRANSLATED
+ENGLISH_DEMO_REPORTING_QUERIES = ENGLISH_TOPIC_QUERIES + SERVICE_CONTACTS + GET_HELP_BLOCK
 
 
 def test_home_page_query_count(reader):
-    assert count_queries(reader, "/es/") == HOME_QUERIES
+    assert count_queries(reader, "/es/") == DEMO_HOME_QUERIES
 
 
 def test_topic_index_query_count(reader):
@@ -98,7 +112,8 @@ def test_topic_index_query_count(reader):
 
 
 def test_topic_page_query_count(reader):
-    assert count_queries(reader, demo_page("reporting", "es").url) == TOPIC_QUERIES
+    assert count_queries(reader, demo_page("legal-work", "es").url) == TOPIC_QUERIES
+    assert count_queries(reader, demo_page("reporting", "es").url) == DEMO_REPORTING_QUERIES
 
 
 def test_topic_page_queries_do_not_grow_with_blocks(reader):
@@ -121,7 +136,44 @@ def test_index_queries_do_not_grow_with_pages(reader):
 
 def test_queries_do_not_grow_with_languages(reader):
     # Reporting exists in all five languages, legal work in two: same cost.
-    assert count_queries(reader, demo_page("reporting").url) == ENGLISH_TOPIC_QUERIES
+    assert count_queries(reader, demo_page("reporting").url) == ENGLISH_DEMO_REPORTING_QUERIES
     assert count_queries(reader, demo_page("legal-work").url) == ENGLISH_TOPIC_QUERIES
     for code in ("es", "pt", "ht", "ar"):
-        assert count_queries(reader, demo_page("reporting", code).url) == TOPIC_QUERIES
+        assert count_queries(reader, demo_page("reporting", code).url) == DEMO_REPORTING_QUERIES
+
+
+def test_service_blocks_cost_the_same_for_one_service_or_many(reader):
+    from services.models import Service
+
+    index = english_index()
+    many = list(Service.objects.sources().filter(live=True))
+    callable_ = [s for s in many if s.phones.filter(kind__in=["voice", "hotline"]).exists()]
+    few = callable_[:1]
+
+    def body(services):
+        contacts = [
+            {
+                "type": "contact",
+                "value": {"kind": "call", "label": "x", "service": s.pk, "phone": ""},
+            }
+            for s in services
+            if s in callable_
+        ]
+        items = [{"type": "item", "value": s.pk, "id": str(uuid.uuid4())} for s in services]
+        chosen = {"type": "services", "value": {"services": items}}
+        return [question(1), *contacts, chosen]
+
+    small = TopicPageFactory(parent=index, body=body(few))
+    large = TopicPageFactory(parent=index, body=body(many))
+    expected = ENGLISH_TOPIC_QUERIES + SERVICE_CONTACTS + GET_HELP_BLOCK
+    assert count_queries(reader, small.url) == count_queries(reader, large.url) == expected
+
+
+def test_service_page_query_count_and_weight(reader):
+    url = "/es/servicios/health-department-testing/"
+    # The page's 10 (a page at depth 3, as the topic index without its list),
+    # then the service; its phones, hours, exceptions, categories, languages
+    # and locations; its words in Spanish.
+    assert count_queries(reader, url) == 18
+    weight = page_weight(reader, url)
+    assert weight["html"] + weight["css"] <= HTML_AND_CSS_BUDGET

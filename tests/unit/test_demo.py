@@ -12,6 +12,7 @@ from wagtail_localize.models import Translation, TranslationSource
 
 from cms.formatting import format_date_long
 from home.models import TopicPage
+from services.models import Service
 
 pytestmark = pytest.mark.django_db
 
@@ -65,24 +66,50 @@ def test_translations_stay_linked_to_their_source_through_wagtail_localize():
         assert "es" in targets, page.url_path
 
 
-def test_contacts_share_their_numbers_across_languages():
+def test_contacts_point_at_the_same_directory_services_in_every_language():
     english = TopicPage.objects.get(locale__language_code="en", slug="reporting")
     arabic = english.get_translation(Locale.objects.get(language_code="ar"))
-    phones = [
-        (b.value["phone"], b.value["keyword"]) for b in english.body if b.block_type == "contact"
-    ]
-    arabic_phones = [
-        (b.value["phone"], b.value["keyword"]) for b in arabic.body if b.block_type == "contact"
-    ]
+
+    def services(page):
+        return [b.value["service"].slug for b in page.body if b.block_type == "contact"]
+
     assert (
-        phones
-        == arabic_phones
-        == [
-            ("+18883737888", ""),
-            ("+12038543011", ""),
-            ("847411", "NORWALKPD"),
-        ]
+        services(english)
+        == services(arabic)
+        == ["human-trafficking-hotline", "vice-unit-tip-line", "text-a-tip"]
     )
+    numbers = {
+        phone.number
+        for slug in services(english)
+        for phone in Service.objects.sources().get(slug=slug).phones.all()
+    }
+    assert numbers == {"+18883737888", "+12038543011", "847411"}
+
+
+def test_every_seed_service_is_in_the_directory_unverified_and_in_spanish():
+    sources = Service.objects.sources().filter(live=True)
+    assert sources.count() == 20
+    assert not sources.exclude(assured_date=None).exists()
+    spanish = Service.objects.filter(locale__language_code="es", live=True)
+    assert set(spanish.values_list("translation_key", flat=True)) == set(
+        sources.values_list("translation_key", flat=True)
+    )
+    testing = sources.get(slug="health-department-testing")
+    assert [
+        (h.weekday, str(h.opens_at), str(h.closes_at)) for h in testing.opening_hours.all()
+    ] == [
+        (0, "09:00:00", "15:00:00"),
+        (2, "09:00:00", "15:00:00"),
+        (4, "09:00:00", "15:00:00"),
+    ]
+    assert testing.free and testing.confidential and testing.no_police
+    tip_line = sources.get(slug="vice-unit-tip-line")
+    assert not tip_line.no_police
+
+
+def test_demo_topic_pages_link_to_the_directory(reader):
+    html = reader.get("/en/topics/medical-care/").content.decode()
+    assert 'href="/en/services/health-department-testing/"' in html
 
 
 def test_no_user_exists_without_the_demo_loader(django_db_blocker):

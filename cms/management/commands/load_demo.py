@@ -15,6 +15,7 @@ from wagtail.models import (
 )
 
 from home.demo.loader import DemoTranslationMissing, load_pages
+from services.demo.loader import load_services
 from services.models import Location, Organization, Service
 
 # Demo accounts only: this command is the one place that creates them.
@@ -32,8 +33,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         users = self._users()
+        log = lambda message: self.stdout.write(message)  # noqa: E731
+        load_services(log=log)
         try:
-            load_pages(user=users["admin"], log=lambda message: self.stdout.write(message))
+            load_pages(user=users["admin"], log=log)
         except DemoTranslationMissing as exc:
             raise CommandError(str(exc)) from exc
         self._translator_permissions()

@@ -1,0 +1,1 @@
+"""The Norwalk demo directory, kept as an HSDS file and loaded through the importer."""
