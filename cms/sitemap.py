@@ -1,4 +1,4 @@
-"""sitemap.xml: every live page in every language, each with its hreflang alternates."""
+"""sitemap.xml: every live page and service page in every language, with hreflang alternates."""
 
 from collections import defaultdict
 
@@ -6,6 +6,9 @@ from django.db.models import Q
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_safe
 from wagtail.models import Page, Site
+
+from home.models import ServiceDirectoryPage
+from services.models import Service
 
 
 @require_safe
@@ -33,6 +36,8 @@ def sitemap(request):
         )
     by_key = defaultdict(list)
     entries = []
+    directories = []
+    directory_ids = set(ServiceDirectoryPage.objects.live().values_list("id", flat=True))
     for page in pages:
         path = page.get_url(request)
         if path is None:
@@ -42,6 +47,21 @@ def sitemap(request):
         entry = {"url": url, "code": page.locale.language_code, "lastmod": page.last_published_at}
         by_key[page.translation_key].append(entry)
         entries.append((page.translation_key, entry))
+        if page.id in directory_ids:
+            directories.append((url, page.locale.language_code))
+    if directories:
+        # Each service has a page under every language's directory.
+        for service in Service.objects.listed().only(
+            "slug", "translation_key", "last_published_at"
+        ):
+            for url, code in directories:
+                entry = {
+                    "url": f"{url}{service.slug}/",
+                    "code": code,
+                    "lastmod": service.last_published_at,
+                }
+                by_key[service.translation_key].append(entry)
+                entries.append((service.translation_key, entry))
     urls = [dict(entry, alternates=by_key[key]) for key, entry in entries]
     return TemplateResponse(
         request, "sitemap.xml", {"urls": urls}, content_type="application/xml; charset=utf-8"

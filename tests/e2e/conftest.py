@@ -51,8 +51,15 @@ def demo_server(tmp_path_factory):
             *manage,
             "shell",
             "-c",
-            "from cms.models import ReaderSettings; from wagtail.models import Site; "
-            f"s = ReaderSettings.for_site(Site.objects.get()); s.exit_url = '{EXIT_URL}'; s.save()",
+            "from cms.models import ReaderSettings; from wagtail.models import Site\n"
+            "s = ReaderSettings.for_site(Site.objects.get())\n"
+            f"s.exit_url = '{EXIT_URL}'; s.save()\n"
+            # The seed names no languages spoken: one Spanish-speaking line for the filters.
+            "from tests.factories import make_service, translate_service\n"
+            "h = make_service('24-hour test line', slug='test-24h', "
+            "phones=[('hotline', '+12035550199', '')], always_open=True, free=True, "
+            "confidential=True, languages=['es'])\n"
+            "translate_service(h, 'es', name='Línea de prueba 24 horas')",
         ],
         cwd=ROOT,
         env=env,

@@ -23,6 +23,20 @@ PAGE_TYPES = {
         "ht": "/ht/sije/rapote/",
         "ar": "/ar/topics/reporting/",
     },
+    "services directory": {
+        "en": "/en/services/?category=health&free=on",
+        "es": "/es/servicios/",
+        "pt": "/pt/servicos/",
+        "ht": "/ht/sevis/",
+        "ar": "/ar/services/?open_now=on",
+    },
+    "service": {
+        "en": "/en/services/health-department-testing/",
+        "es": "/es/servicios/health-department-testing/",
+        "pt": "/pt/servicos/human-trafficking-hotline/",
+        "ht": "/ht/sevis/text-a-tip/",
+        "ar": "/ar/services/health-department-testing/",
+    },
     "not found": {code: f"/{code}/no-such-page/" for code in ("en", "es", "pt", "ht", "ar")},
 }
 CASES = [(kind, code, url) for kind, urls in PAGE_TYPES.items() for code, url in urls.items()]
@@ -49,7 +63,14 @@ def test_no_axe_violations(page, kind, code, url):
 def test_pages_run_under_the_strict_content_security_policy_without_violations(page):
     errors = []
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
-    for url in ("/en/", "/es/temas/denunciar/", "/ar/topics/", "/ht/no-such-page/"):
+    for url in (
+        "/en/",
+        "/es/temas/denunciar/",
+        "/ar/topics/",
+        "/ht/no-such-page/",
+        "/es/servicios/?free=on",
+        "/es/servicios/health-department-testing/",
+    ):
         response = page.goto(url)
         assert "unsafe-inline" not in response.headers["content-security-policy"]
     page.wait_for_load_state("networkidle")

@@ -5,6 +5,8 @@ import re
 import pytest
 from wagtail.models import Locale, Page
 
+from services.models import Service
+
 pytestmark = pytest.mark.django_db
 
 LANGUAGE_NAMES = {
@@ -109,7 +111,12 @@ def test_sitemap_lists_every_live_page_with_its_alternates(reader):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/xml")
     live = Page.objects.live().filter(depth__gte=2)
-    assert xml.count("<url>") == live.count()
+    services = Service.objects.listed().count()
+    assert xml.count("<url>") == live.count() + 5 * services  # each service in 5 directories
+    service = re.search(
+        r"<url>\s*<loc>http://testserver/es/servicios/text-a-tip/</loc>.*?</url>", xml, re.S
+    ).group(0)
+    assert 'hreflang="ht" href="http://testserver/ht/sevis/text-a-tip/"' in service
     es_reporting = "http://testserver" + page_in("es", "reporting").url
     block = re.search(rf"<url>\s*<loc>{re.escape(es_reporting)}</loc>.*?</url>", xml, re.S).group(0)
     assert block.count('rel="alternate"') == 5
