@@ -185,3 +185,27 @@ def test_listing_searches_filters_and_exports(client):
     body = b"".join(export.streaming_content).decode()
     assert body.splitlines()[0].startswith("Name,Slug,Organization,Status")
     assert "Zebra crossing clinic" in body
+
+
+def test_preview_shows_the_edited_words_over_the_saved_phones_and_hours():
+    service = make_service(
+        "Preview clinic", phones=[("voice", "+12038543011", "")], always_open=True
+    )
+    service.name = "Preview clinic (edited)"
+    response = service.make_preview_request()
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Preview clinic (edited)</h1>" in html
+    assert 'href="tel:+12038543011"' in html and "Open 24 hours" in html
+
+
+def test_translators_edit_a_spanish_service_in_the_translation_editor(client):
+    service = Service.objects.sources().get(slug="health-department-testing")
+    spanish = Service.objects.get(
+        translation_key=service.translation_key, locale__language_code="es"
+    )
+    client.force_login(user("admin"))
+    response = client.get(reverse("wagtailsnippets_services_service:edit", args=[spanish.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Pruebas" in html  # the Spanish words, ready to edit
