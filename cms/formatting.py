@@ -29,17 +29,30 @@ HAITIAN_CREOLE = {
 
 
 def supplement_babel_locales():
-    """Fill the gaps in Babel's Haitian Creole data (idempotent)."""
+    """Fill the gaps in Babel's Haitian Creole data (idempotent).
+
+    Haitian Creole inherits these tables from CLDR's root locale, which other
+    locales share (Arabic's short month names among them), so each table is
+    replaced by a new one rather than changed in place.
+    """
     data = Locale.parse("ht")._data
-    months = dict(enumerate(HAITIAN_CREOLE["months"], start=1))
-    days = dict(enumerate(HAITIAN_CREOLE["days"]))
-    for context in ("format", "stand-alone"):
-        data["months"][context]["wide"] = months
-        data["months"][context]["abbreviated"] = months
-        data["days"][context]["wide"] = days
-        data["days"][context]["abbreviated"] = days
+    names = {
+        "months": dict(enumerate(HAITIAN_CREOLE["months"], start=1)),
+        "days": dict(enumerate(HAITIAN_CREOLE["days"])),
+    }
+    for section, replacement in names.items():
+        existing = data[section]
+        table = {}
+        for context in ("format", "stand-alone"):
+            widths = {width: dict(existing[context][width]) for width in existing[context]}
+            widths["wide"] = dict(replacement)
+            widths["abbreviated"] = dict(replacement)
+            table[context] = widths
+        data[section] = table
+    formats = {length: data["date_formats"][length] for length in data["date_formats"]}
     for length, pattern in HAITIAN_CREOLE["date_formats"].items():
-        data["date_formats"][length] = dates.parse_pattern(pattern)
+        formats[length] = dates.parse_pattern(pattern)
+    data["date_formats"] = formats
 
 
 def babel_locale(language_code=None):

@@ -183,7 +183,7 @@ class OpenStatus:
             return _("tomorrow at %(time)s") % {"time": time}
         day = babel_dates.get_day_names("wide", locale=locale)[moment.weekday()]
         if days_ahead >= 7:
-            day = babel_dates.format_date(moment.date(), "EEEE d MMMM", locale=locale)
+            day = babel_dates.format_date(moment.date(), "full", locale=locale)
         return _("%(day)s at %(time)s") % {"day": day, "time": time}
 
 
@@ -257,15 +257,15 @@ def _period(row, language_code, today):
     locale = babel_locale(language_code)
     start = row.valid_from if row.valid_from and row.valid_from > today else None
     end = row.valid_to
+    def medium(date):
+        return babel_dates.format_date(date, "medium", locale=locale)
+
     if start and end:
-        return _("%(start)s to %(end)s") % {
-            "start": babel_dates.format_date(start, "d MMM", locale=locale),
-            "end": babel_dates.format_date(end, "d MMM", locale=locale),
-        }
+        return _("%(start)s to %(end)s") % {"start": medium(start), "end": medium(end)}
     if start:
-        return _("from %(date)s") % {"date": babel_dates.format_date(start, "d MMM", locale=locale)}
+        return _("from %(date)s") % {"date": medium(start)}
     if end:
-        return _("until %(date)s") % {"date": babel_dates.format_date(end, "d MMM", locale=locale)}
+        return _("until %(date)s") % {"date": medium(end)}
     return ""
 
 
@@ -287,7 +287,7 @@ def upcoming_exceptions(exceptions, language_code=None, today=None, days=60):
         described.append(
             {
                 "date": exception.date,
-                "day": babel_dates.format_date(exception.date, "EEEE d MMMM", locale=locale),
+                "day": babel_dates.format_date(exception.date, "full", locale=locale),
                 "text": text,
             }
         )

@@ -4,6 +4,7 @@ import datetime
 from io import StringIO
 
 import pytest
+from babel import dates as babel_dates
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -125,3 +126,12 @@ def test_no_user_exists_without_the_demo_loader(django_db_blocker):
 def test_haitian_creole_dates_use_real_month_names():
     assert format_date_long(datetime.date(2026, 11, 26), "ht") == "26 novanm 2026"
     assert format_date_long(datetime.date(2027, 7, 4), "ht") == "4 jiyè 2027"
+
+
+def test_haitian_creole_names_do_not_leak_into_other_languages():
+    # Haitian Creole's tables come from CLDR's root locale, shared with others.
+    december = datetime.date(2026, 12, 7)
+    assert babel_dates.format_date(december, "d MMM", locale="ht") == "7 desanm"
+    assert babel_dates.format_date(december, "d MMM", locale="ar") == "7 ديسمبر"
+    assert babel_dates.format_date(december, "EEE", locale="ar") == "الاثنين"
+    assert babel_dates.format_date(december, "d MMM", locale="en") == "7 Dec"

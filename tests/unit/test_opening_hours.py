@@ -141,7 +141,7 @@ def test_a_long_closure_points_to_the_next_opening_date():
     weekly = [hours(0, "09:00", "15:00")]
     closed_week = [closed_on("2026-11-30"), closed_on("2026-12-07")]
     assert status_text(weekly, at("2026-11-24 10:00"), closed_week) == (
-        "Closed, opens Monday 14 December at 9:00 AM"
+        "Closed, opens Monday, December 14, 2026 at 9:00 AM"
     )
 
 
