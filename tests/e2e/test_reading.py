@@ -24,6 +24,7 @@ def test_focused_elements_are_never_hidden_under_the_sticky_exit_bar(page):
         covered = page.evaluate(
             """() => {
                 const el = document.activeElement;
+                if (el === document.body) return null;  // focus wrapped past the last control
                 const box = el.getBoundingClientRect();
                 const x = box.left + Math.min(box.width / 2, 10), y = box.top + box.height / 2;
                 const top = document.elementFromPoint(x, y);
