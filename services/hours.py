@@ -257,6 +257,7 @@ def _period(row, language_code, today):
     locale = babel_locale(language_code)
     start = row.valid_from if row.valid_from and row.valid_from > today else None
     end = row.valid_to
+
     def medium(date):
         return babel_dates.format_date(date, "medium", locale=locale)
 
