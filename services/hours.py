@@ -165,7 +165,7 @@ class OpenStatus:
                 return _("Closed")
             return _("Closed, opens %(when)s") % {"when": self._when(self.opens_at)}
         if self.state == "unknown":
-            return _("Opening hours not known: call first")
+            return _("Opening hours not known: check before you go")
         if self.state == "temporarily closed":
             return _("Temporarily closed")
         if self.state == "inactive":

@@ -154,7 +154,7 @@ def test_hours_only_apply_within_their_dates():
 
 def test_hotlines_and_statuses_say_what_they_are():
     assert status_text([], at("2026-11-23 03:00"), always_open=True) == "Open 24 hours"
-    assert status_text([], at("2026-11-23 10:00")) == "Opening hours not known: call first"
+    assert status_text([], at("2026-11-23 10:00")) == "Opening hours not known: check before you go"
     assert status_text(WEEKDAYS_9_TO_3, at("2026-11-23 10:00"), status="temporarily closed") == (
         "Temporarily closed"
     )
