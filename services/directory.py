@@ -126,8 +126,8 @@ class ServiceView:
 
     @property
     def badges(self):
-        """Attributes a reader can count on, as short labels."""
-        labels = []
+        """What a reader can count on, and a warning when the police are involved."""
+        badges = []
         for name, label in (
             ("free", _("Free")),
             ("confidential", _("Confidential")),
@@ -136,8 +136,10 @@ class ServiceView:
             ("anonymous_testing", _("Anonymous testing")),
         ):
             if getattr(self.structure, name):
-                labels.append(label)
-        return labels
+                badges.append({"label": label, "warning": False})
+        if self.structure.police:
+            badges.append({"label": _("This is the police"), "warning": True})
+        return badges
 
     @property
     def status(self):

@@ -269,6 +269,14 @@ class Service(
         default=False,
         help_text=_("Using this service never involves the police or immigration enforcement."),
     )
+    police = models.BooleanField(
+        _("this is the police"),
+        default=False,
+        help_text=_(
+            "The police run it, or it passes what readers say to the police. "
+            "Readers are told before they call."
+        ),
+    )
     walk_in = models.BooleanField(_("walk-in, no appointment"), default=False)
     anonymous_testing = models.BooleanField(_("anonymous testing"), default=False)
     always_open = models.BooleanField(
@@ -323,6 +331,7 @@ class Service(
                 "free",
                 "confidential",
                 "no_police",
+                "police",
                 "walk_in",
                 "anonymous_testing",
                 "always_open",
@@ -409,6 +418,7 @@ class Service(
                             FieldPanel("free"),
                             FieldPanel("confidential"),
                             FieldPanel("no_police"),
+                            FieldPanel("police"),
                             FieldPanel("walk_in"),
                             FieldPanel("anonymous_testing"),
                         ],
@@ -437,6 +447,10 @@ class Service(
             and self.minimum_age > self.maximum_age
         ):
             raise ValidationError({"maximum_age": _("The maximum age is below the minimum age.")})
+        if self.no_police and self.police:
+            raise ValidationError(
+                {"police": _("A service cannot be the police and have no police involvement.")}
+            )
         if self.assured_date and self.assured_date > timezone.localdate():
             raise ValidationError(
                 {"assured_date": _("A verification date cannot be in the future.")}

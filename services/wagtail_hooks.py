@@ -24,6 +24,7 @@ class ServiceViewSet(SnippetViewSet):
         "free": ["exact"],
         "confidential": ["exact"],
         "no_police": ["exact"],
+        "police": ["exact"],
         "live": ["exact"],
     }
     list_export = [
@@ -34,6 +35,7 @@ class ServiceViewSet(SnippetViewSet):
         "free",
         "confidential",
         "no_police",
+        "police",
         "walk_in",
         "always_open",
         "assured_date",

@@ -34,6 +34,7 @@ FLAG_FIELDS = {
     "free": "free",
     "confidential": "confidential",
     "no-police": "no_police",
+    "police": "police",
     "walk-in": "walk_in",
     "anonymous-testing": "anonymous_testing",
     "always-open": "always_open",
@@ -50,6 +51,10 @@ ATTRIBUTE_TERMS = {
     "no-police": (
         "No police involvement",
         "Using this service never involves the police or immigration enforcement.",
+    ),
+    "police": (
+        "This is the police",
+        "The police run the service, or it passes what readers say to the police.",
     ),
     "walk-in": ("Walk-in, no appointment", "Readers can come without an appointment."),
     "anonymous-testing": ("Anonymous testing", "Tests can be taken without giving a name."),

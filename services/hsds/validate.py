@@ -605,6 +605,10 @@ class RecordParser:
                 self.problem(code_path, f"{code!r} belongs to a phone, not to the service")
             else:
                 self.problem(code_path, f"{code!r} is not a {ATTRIBUTE_TAXONOMY} code")
+        if flags["no_police"] and flags["police"]:
+            self.problem(
+                ("attributes",), "a service cannot be the police and have no police involvement"
+            )
         return categories, flags, slug, assurer
 
     # organization

@@ -105,7 +105,12 @@ def test_every_seed_service_is_in_the_directory_unverified_and_in_spanish():
     ]
     assert testing.free and testing.confidential and testing.no_police
     tip_line = sources.get(slug="vice-unit-tip-line")
-    assert not tip_line.no_police
+    assert tip_line.police and not tip_line.no_police
+    assert set(sources.filter(police=True).values_list("slug", flat=True)) == {
+        "vice-unit-tip-line",
+        "text-a-tip",
+        "police-online-portal",
+    }
 
 
 def test_demo_topic_pages_link_to_the_directory(reader):

@@ -253,3 +253,13 @@ def test_directory_with_500_services_and_every_filter_has_fixed_queries_and_byte
     with open(finders.find("css/reader.css"), "rb") as css:
         stylesheet = gzip.compress(css.read(), 9)
     assert len(gzip.compress(response.content, 9)) + len(stylesheet) <= 14_000
+
+
+def test_readers_are_told_when_a_service_is_the_police(reader, isolated):
+    make_service("Tip line", police=True, categories=["reporting"])
+    make_service("Clinic", no_police=True)
+    html = reader.get(directory().url).content.decode()
+    assert '<li class="badge--warning">This is the police</li>' in html
+    assert "<li>No police involvement</li>" in html
+    spanish = reader.get(directory("es").url + "tip-line/").content.decode()
+    assert '<li class="badge--warning">Es la policía</li>' in spanish

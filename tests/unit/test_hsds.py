@@ -181,6 +181,7 @@ def build_directory(django_capture_on_commit_callbacks):
         organization=helpline,
         status=Service.Status.TEMPORARILY_CLOSED,
         always_open=True,
+        police=True,
         assured_date=datetime.date(2025, 6, 1),
         assurer="Maria Lopez",  # not an e-mail address: an attribute
     )

@@ -123,6 +123,7 @@ def test_editor_saves_a_valid_service_as_a_draft_with_numbers_in_e164(client):
             "already an exception for this date",
         ),
         ({"minimum_age": "18", "maximum_age": "16"}, "below the minimum age"),
+        ({"no_police": "on", "police": "on"}, "cannot be the police and have no police"),
     ],
 )
 def test_bad_input_gets_a_clear_message_and_saves_nothing(client, change, message):
