@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from cms.formatting import format_date_long
 
 from .hours import open_status, upcoming_exceptions, weekly_table
-from .languages import language_name
+from .languages import is_known, language_name
 from .models import Category, Service, ServiceLanguage, ServiceLocation
 
 PAGE_SIZE = 20
@@ -56,6 +56,10 @@ class DirectoryFilterForm(forms.Form):
     def __init__(self, data, spoken_codes, language_code):
         super().__init__(data)
         self.fields["category"].choices = [("", _("All")), *Category.Code.choices]
+        # A shared link keeps working when no service speaks its language any more.
+        asked = (data or {}).get("language")
+        if asked and is_known(asked):
+            spoken_codes = {*spoken_codes, asked}
         self.fields["language"].choices = [
             ("", _("Any language")),
             *sorted(

@@ -102,6 +102,13 @@ def test_drafts_defunct_and_translations_alone_are_not_listed(reader, clinic):
     assert names(reader.get(directory().url)) == ["Confidential testing"]
 
 
+def test_a_shared_link_keeps_working_when_no_service_speaks_its_language(reader, clinic):
+    response = reader.get(directory().url + "?language=ht&free=on")
+    assert response.status_code == 200
+    assert "No service matches all of these filters" in response.content.decode()
+    assert reader.get(directory().url + "?language=xx-nonsense").status_code == 400
+
+
 def test_bad_filters_get_a_clear_400_and_a_missing_page_a_404(reader, clinic):
     response = reader.get(directory().url + "?category=bogus")
     assert response.status_code == 400
