@@ -22,6 +22,7 @@ setup-db: $(VENV)/.installed
 	$(PY) manage.py compile_translations
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py collectstatic --no-input --verbosity 0
+	$(PY) manage.py setup_roles
 	$(PY) manage.py load_demo
 
 run: setup-db

@@ -33,6 +33,7 @@ from wagtail.admin.panels import (
     TabbedInterface,
 )
 from wagtail.models import (
+    AbstractGroupApprovalTask,
     DraftStateMixin,
     Locale,
     LockableMixin,
@@ -189,6 +190,15 @@ class Location(index.Indexed, models.Model):
         if self.latitude is not None and self.longitude is not None:
             return f"geo:{self.latitude},{self.longitude}?q={quote(self.one_line)}"
         return f"geo:0,0?q={quote(self.one_line)}"
+
+
+# Languages services can be written in (settings.LANGUAGES, fixed here for the permission list).
+SERVICE_LANGUAGES = ["en", "es", "pt", "ht", "ar"]
+
+
+def can_edit_language(user, language_code):
+    """Whether the user may edit services written in this language."""
+    return user.is_superuser or user.has_perm(f"services.edit_{language_code}")
 
 
 class ServiceQuerySet(models.QuerySet):
@@ -367,6 +377,11 @@ class Service(
             models.UniqueConstraint(
                 fields=["locale", "slug"], name="unique_service_slug_per_locale"
             )
+        ]
+        # Who may edit (or approve) services in each language: the roles give
+        # editors English, and translators and reviewers of a language that language.
+        permissions = [
+            (f"edit_{code}", f"Can edit services in {code}") for code in SERVICE_LANGUAGES
         ]
 
     def __str__(self):
@@ -704,3 +719,51 @@ class ServiceLanguage(Orderable):
 def source_language_code():
     """The language services are written in first."""
     return settings.LANGUAGE_CODE
+
+
+class ServiceReviewTask(AbstractGroupApprovalTask):
+    """Approval of a service by a member of the task's groups who works in the service's language.
+
+    One workflow covers services in every language: the English reviewers
+    approve English services, the Spanish reviewers Spanish translations, and so on.
+    """
+
+    def _may_approve(self, obj, user):
+        if user.is_superuser:
+            return True
+        language = obj.locale.language_code if getattr(obj, "locale_id", None) else None
+        return self._user_in_groups(user) and (
+            language is None or can_edit_language(user, language)
+        )
+
+    def user_can_access_editor(self, obj, user):
+        return self._may_approve(obj, user)
+
+    def locked_for_user(self, obj, user):
+        return not self._may_approve(obj, user)
+
+    def user_can_lock(self, obj, user):
+        return self._may_approve(obj, user)
+
+    def get_actions(self, obj, user):
+        if self._may_approve(obj, user):
+            return super().get_actions(obj, user)
+        return []
+
+    def get_task_states_user_can_moderate(self, user, **kwargs):
+        states = super().get_task_states_user_can_moderate(user, **kwargs)
+        if user.is_superuser:
+            return states
+        languages = [code for code in SERVICE_LANGUAGES if can_edit_language(user, code)]
+        ids = Service.objects.filter(locale__language_code__in=languages).values_list(
+            "pk", flat=True
+        )
+        return states.filter(workflow_state__object_id__in=[str(pk) for pk in ids])
+
+    @classmethod
+    def get_description(cls):
+        return _("Members of the chosen groups approve services in the languages they work in")
+
+    class Meta:
+        verbose_name = _("service review task")
+        verbose_name_plural = _("service review tasks")

@@ -5,10 +5,13 @@ with the database backend on SQLite and PostgreSQL alike.
 """
 
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.auth import permission_denied
+from wagtail.models import Locale
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .models import Location, Organization, Service
+from .models import Location, Organization, Service, can_edit_language
 
 
 class ServiceViewSet(SnippetViewSet):
@@ -80,3 +83,38 @@ class DirectoryGroup(SnippetViewSetGroup):
 
 
 register_snippet(DirectoryGroup)
+
+
+def _refuse_other_languages(request, services):
+    """Stop the view when the user does not work in a service's language."""
+    for service in services:
+        if isinstance(service, Service) and not can_edit_language(
+            request.user, service.locale.language_code
+        ):
+            return permission_denied(request)
+    return None
+
+
+# Run before wagtail-localize's own hooks, which open the translation editor.
+@hooks.register("before_edit_snippet", order=-100)
+def edit_only_in_own_languages(request, instance):
+    return _refuse_other_languages(request, [instance])
+
+
+@hooks.register("before_delete_snippet", order=-100)
+def delete_only_in_own_languages(request, instances):
+    return _refuse_other_languages(request, instances)
+
+
+@hooks.register("before_unpublish", order=-100)
+def unpublish_only_in_own_languages(request, instance):
+    return _refuse_other_languages(request, [instance])
+
+
+@hooks.register("before_create_snippet", order=-100)
+def create_only_in_own_languages(request, model):
+    if model is Service:
+        language = request.GET.get("locale") or Locale.get_default().language_code
+        if not can_edit_language(request.user, language):
+            return permission_denied(request)
+    return None

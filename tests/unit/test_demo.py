@@ -125,6 +125,7 @@ def test_no_user_exists_without_the_demo_loader(django_db_blocker):
         "editor",
         "reviewer",
         "translator-es",
+        "reviewer-es",
     }
 
 
