@@ -149,17 +149,20 @@ def setup_roles(log=print):
         WorkflowPage.objects.filter(workflow=workflow).delete()
         workflow.active = False
         workflow.save(update_fields=["active"])
-    _page_workflow("Content review", "English review", [groups["Reviewers"]], homes.get(SOURCE))
+    admins = groups["Administrators"]
+    _page_workflow(
+        "Content review", "English review", [groups["Reviewers"], admins], homes.get(SOURCE)
+    )
     for code in TRANSLATIONS:
         name = LANGUAGE_NAMES[code]
         _page_workflow(
             f"Translation review ({name})",
             f"Review ({name})",
-            [groups[f"Reviewers ({code})"]],
+            [groups[f"Reviewers ({code})"], admins],
             homes.get(code),
         )
     _service_workflow(
-        [groups["Reviewers"], *(groups[f"Reviewers ({code})"] for code in TRANSLATIONS)]
+        [groups["Reviewers"], *(groups[f"Reviewers ({code})"] for code in TRANSLATIONS), admins]
     )
     return groups
 
