@@ -1,0 +1,76 @@
+"""Admin screens for content trust: the "Due for review" report and confirming a review."""
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+from django.views.generic import TemplateView
+from wagtail.admin.views.generic import WagtailAdminTemplateMixin
+from wagtail.models import Page
+
+from services.models import Service
+
+from .reviews import ReviewRefused, confirm_review, review_items
+
+
+class DueFilterForm(forms.Form):
+    """Filters of the "Due for review" report."""
+
+    language = forms.ChoiceField(
+        label=_("Language"), required=False, choices=[("", _("All")), *settings.LANGUAGES]
+    )
+    kind = forms.ChoiceField(
+        label=_("Type"),
+        required=False,
+        choices=[("", _("All")), ("page", _("Topic pages")), ("service", _("Services"))],
+    )
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+
+
+class DueForReviewView(WagtailAdminTemplateMixin, TemplateView):
+    """Everything due for review in the next 30 days, or overdue, with a way to confirm it."""
+
+    template_name = "cms/admin/due_for_review.html"
+    page_title = _("Due for review")
+    header_icon = "date"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = DueFilterForm(self.request.GET or None)
+        cleaned = form.cleaned_data if form.is_valid() else {}
+        context["filter_form"] = form
+        context["items"] = review_items(
+            language=cleaned.get("language") or None,
+            kind=cleaned.get("kind") or None,
+            overdue_only=bool(cleaned.get("overdue")),
+            due_within=30,
+        )
+        return context
+
+
+@require_POST
+def confirm_review_view(request, kind, pk):
+    """A reviewer confirms an unchanged page or service is still correct."""
+    if kind == "page":
+        obj = get_object_or_404(Page, pk=pk).specific
+    elif kind == "service":
+        obj = get_object_or_404(Service, pk=pk)
+    else:
+        raise Http404
+    try:
+        confirm_review(request.user, kind, obj)
+    except ReviewRefused as exc:
+        if "only its reviewers" in str(exc):
+            raise PermissionDenied from exc
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("“%(title)s” is confirmed as still correct.") % {"title": obj})
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = "waymark_due_for_review"
+    return redirect(next_url)

@@ -1,0 +1,157 @@
+"""Review dates across pages and services: what is due, who owns it, confirming it is right.
+
+Wrong safety information hurts people, so every topic page and every
+service is checked again on a schedule. This module lists what is due (for
+the report, the dashboard panel and the reminder e-mails) and records a
+reviewer's "still correct" confirmation as a published revision plus a log
+entry (who, when).
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.log_actions import log
+
+from home.models import TopicPage
+from services.models import Service, can_edit_language
+
+CONFIRM_ACTION = "waymark.review_confirmed"
+SOON_DAYS = 30
+
+
+@dataclass
+class ReviewItem:
+    """One page or service on the review schedule."""
+
+    kind: str  # "page" or "service"
+    obj: object
+    title: str
+    language: str
+    last_reviewed: datetime.date | None
+    next_due: datetime.date | None
+    owner: object
+
+    @property
+    def overdue(self):
+        return self.next_due is None or self.next_due < timezone.localdate()
+
+    @property
+    def kind_label(self):
+        return _("Topic page") if self.kind == "page" else _("Service")
+
+    @property
+    def edit_url(self):
+        if self.kind == "page":
+            return reverse("wagtailadmin_pages:edit", args=[self.obj.pk])
+        return reverse("wagtailsnippets_services_service:edit", args=[self.obj.pk])
+
+    @property
+    def confirm_url(self):
+        return reverse("waymark_confirm_review", args=[self.kind, self.obj.pk])
+
+
+def service_owner(service, first_revisions):
+    """Who answers for a service: whoever created its first revision."""
+    return first_revisions.get(service.pk)
+
+
+def review_items(language=None, kind=None, overdue_only=False, due_within=None):
+    """Live topic pages and services with their review dates, soonest due first."""
+    today = timezone.localdate()
+    items = []
+    if kind in (None, "", "page"):
+        pages = TopicPage.objects.live().select_related("locale", "owner")
+        if language:
+            pages = pages.filter(locale__language_code=language)
+        for page in pages:
+            items.append(
+                ReviewItem(
+                    "page",
+                    page,
+                    page.title,
+                    page.locale.language_code,
+                    page.last_reviewed,
+                    page.next_review_due,
+                    page.owner,
+                )
+            )
+    if kind in (None, "", "service"):
+        services = Service.objects.filter(live=True).select_related("locale")
+        if language:
+            services = services.filter(locale__language_code=language)
+        services = list(services)
+        owners = first_revision_users(services)
+        for service in services:
+            items.append(
+                ReviewItem(
+                    "service",
+                    service,
+                    service.name,
+                    service.locale.language_code,
+                    service.assured_date,
+                    service.next_review_due,
+                    owners.get(service.pk),
+                )
+            )
+    if overdue_only:
+        items = [item for item in items if item.overdue]
+    elif due_within is not None:
+        limit = today + datetime.timedelta(days=due_within)
+        items = [item for item in items if item.next_due is None or item.next_due <= limit]
+    items.sort(key=lambda item: (item.next_due or datetime.date.min, item.title.casefold()))
+    return items
+
+
+def first_revision_users(services):
+    """service pk -> the user who created its first revision (one query)."""
+    from wagtail.models import Revision
+
+    owners = {}
+    revisions = (
+        Revision.objects.filter(
+            base_content_type__app_label="services",
+            base_content_type__model="service",
+            object_id__in=[str(service.pk) for service in services],
+        )
+        .select_related("user")
+        .order_by("created_at")
+    )
+    for revision in revisions:
+        owners.setdefault(int(revision.object_id), revision.user)
+    return owners
+
+
+class ReviewRefused(Exception):
+    """The confirmation cannot be recorded; the message says why."""
+
+
+def can_confirm(user, kind, obj):
+    """Reviewers of the item's language (those who may publish it) confirm it."""
+    if kind == "page":
+        return obj.permissions_for_user(user).can_publish()
+    return user.has_perm("services.publish_service") and can_edit_language(
+        user, obj.locale.language_code
+    )
+
+
+def confirm_review(user, kind, obj):
+    """Record that an unchanged item is still correct: new dates, published, logged."""
+    if not can_confirm(user, kind, obj):
+        raise ReviewRefused(_("You cannot confirm this item: only its reviewers can."))
+    if obj.has_unpublished_changes:
+        raise ReviewRefused(
+            _("This item has unpublished changes: publish or discard them first, then confirm.")
+        )
+    today = timezone.localdate()
+    if kind == "page":
+        obj.last_reviewed = today
+    else:
+        obj.assured_date = today
+        obj.assurer = user.email or user.get_username()
+    revision = obj.save_revision(user=user)
+    revision.publish(user=user)
+    log(obj, CONFIRM_ACTION, user=user)
+    return obj

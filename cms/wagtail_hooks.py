@@ -1,0 +1,57 @@
+"""Admin additions for content trust: the review report, its dashboard panel, the log action."""
+
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
+
+from .admin_views import DueForReviewView, confirm_review_view
+from .reviews import CONFIRM_ACTION, review_items
+
+
+@hooks.register("register_admin_urls")
+def review_urls():
+    return [
+        path("reports/due-for-review/", DueForReviewView.as_view(), name="waymark_due_for_review"),
+        path(
+            "review/confirm/<str:kind>/<int:pk>/",
+            confirm_review_view,
+            name="waymark_confirm_review",
+        ),
+    ]
+
+
+@hooks.register("register_reports_menu_item")
+def due_for_review_menu_item():
+    return MenuItem(
+        _("Due for review"), reverse("waymark_due_for_review"), icon_name="date", order=50
+    )
+
+
+@hooks.register("register_log_actions")
+def review_log_actions(actions):
+    actions.register_action(
+        CONFIRM_ACTION, _("Confirm still correct"), _("Confirmed still correct")
+    )
+
+
+class DueForReviewPanel(Component):
+    """The dashboard's reminder: how many items are overdue, and the first few."""
+
+    name = "due_for_review"
+    order = 50
+    template_name = "cms/admin/due_for_review_panel.html"
+
+    def get_context_data(self, parent_context):
+        overdue = review_items(overdue_only=True)
+        return {
+            "overdue": overdue[:5],
+            "count": len(overdue),
+            "report_url": reverse("waymark_due_for_review"),
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def add_due_for_review_panel(request, panels):
+    panels.append(DueForReviewPanel())
