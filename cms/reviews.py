@@ -10,6 +10,7 @@ entry (who, when).
 import datetime
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -79,7 +80,8 @@ def review_items(language=None, kind=None, overdue_only=False, due_within=None):
                 )
             )
     if kind in (None, "", "service"):
-        services = Service.objects.filter(live=True).select_related("locale")
+        # A service's details live on its source-language row: that is what gets checked.
+        services = Service.objects.sources().filter(live=True).select_related("locale")
         if language:
             services = services.filter(locale__language_code=language)
         services = list(services)
@@ -138,20 +140,36 @@ def can_confirm(user, kind, obj):
 
 
 def confirm_review(user, kind, obj):
-    """Record that an unchanged item is still correct: new dates, published, logged."""
+    """Record that an unchanged, live item is still correct: its dates move on, and a log
+    entry says who confirmed it and when.
+
+    The live row and its live revision get the new date directly: confirming is not
+    a content change, so it neither creates a revision nor makes translations look
+    outdated.
+    """
+    if kind == "service":
+        obj = obj.structure  # a service's details are checked on its source-language row
     if not can_confirm(user, kind, obj):
         raise ReviewRefused(_("You cannot confirm this item: only its reviewers can."))
-    if obj.has_unpublished_changes:
+    if obj.has_unpublished_changes or not obj.live:
         raise ReviewRefused(
             _("This item has unpublished changes: publish or discard them first, then confirm.")
         )
     today = timezone.localdate()
     if kind == "page":
-        obj.last_reviewed = today
+        changes = {"last_reviewed": today}
     else:
-        obj.assured_date = today
-        obj.assurer = user.email or user.get_username()
-    revision = obj.save_revision(user=user)
-    revision.publish(user=user)
-    log(obj, CONFIRM_ACTION, user=user)
+        changes = {"assured_date": today, "assurer": user.email or user.get_username()}
+    with transaction.atomic():
+        type(obj).objects.filter(pk=obj.pk).update(**changes)
+        revision = obj.live_revision
+        if revision is not None:
+            for field, value in changes.items():
+                revision.content[field] = (
+                    value.isoformat() if hasattr(value, "isoformat") else value
+                )
+            revision.save(update_fields=["content"])
+        for field, value in changes.items():
+            setattr(obj, field, value)
+        log(obj, CONFIRM_ACTION, user=user)
     return obj

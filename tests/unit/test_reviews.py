@@ -9,7 +9,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.models import PageLogEntry
+from wagtail.models import Locale, PageLogEntry
 
 from cms.reviews import review_items
 from home.models import TopicPage
@@ -32,14 +32,17 @@ def test_report_lists_overdue_pages_and_never_verified_services(client):
     assert title in html
     assert "Free STI testing" in html  # a service never verified
     spanish = client.get(
-        reverse("waymark_due_for_review"), {"language": "es", "kind": "service", "overdue": "on"}
+        reverse("waymark_due_for_review"), {"language": "es", "kind": "page", "overdue": "on"}
     ).content.decode()
-    assert "Pruebas de ITS gratuitas" in spanish and "Free STI testing" not in spanish
+    assert "Free STI testing" not in spanish
+    english = TopicPage.objects.get(slug="medical-care", locale__language_code="en")
+    assert english.get_translation(Locale.objects.get(language_code="es")).title in spanish
 
 
 def test_review_items_filter_by_language_type_and_overdue():
     everything = review_items(overdue_only=True)
     assert {item.kind for item in everything} == {"page", "service"}
+    assert {item.language for item in everything if item.kind == "service"} == {"en"}
     pages = review_items(language="es", kind="page", overdue_only=True)
     assert pages and all(item.kind == "page" and item.language == "es" for item in pages)
     assert all(item.overdue for item in everything)
@@ -54,6 +57,7 @@ def test_reviewer_confirms_an_unchanged_page_and_its_dates_move_on(client, reade
     assert page.last_reviewed == timezone.localdate()
     assert page.next_review_due == timezone.localdate() + datetime.timedelta(days=180)
     assert page.live and not page.has_unpublished_changes
+    assert page.live_revision.as_object().last_reviewed == timezone.localdate()
     entry = PageLogEntry.objects.filter(page=page, action="waymark.review_confirmed").get()
     assert entry.user == reviewer and entry.timestamp.date() == timezone.now().date()
     html = reader.get(page.url).content.decode()
@@ -82,17 +86,21 @@ def test_a_page_with_pending_changes_is_not_confirmed(client):
     assert page.last_reviewed == before
 
 
-def test_spanish_reviewer_verifies_a_spanish_service(client, reader):
-    service = Service.objects.get(slug="health-department-testing", locale__language_code="es")
-    login(client, "reviewer")
-    client.post(reverse("waymark_confirm_review", args=["service", service.pk]))
-    service.refresh_from_db()
-    assert service.assured_date is None  # English reviewers do not work in Spanish
+def test_a_services_details_are_verified_once_on_the_english_service(client, reader):
+    spanish = Service.objects.get(slug="health-department-testing", locale__language_code="es")
+    english = spanish.structure
     login(client, "reviewer-es")
-    client.post(reverse("waymark_confirm_review", args=["service", service.pk]))
-    service.refresh_from_db()
-    assert service.assured_date == timezone.localdate()
-    assert service.assurer == "reviewer-es@example.org"
+    client.post(reverse("waymark_confirm_review", args=["service", spanish.pk]))
+    english.refresh_from_db()
+    assert english.assured_date is None  # phones and hours are checked by English reviewers
+    login(client, "reviewer")
+    client.post(reverse("waymark_confirm_review", args=["service", spanish.pk]))
+    english.refresh_from_db()
+    assert english.assured_date == timezone.localdate()
+    assert english.assurer == "reviewer@example.org"
+    assert english.live_revision.as_object().assured_date == timezone.localdate()
+    html = reader.get("/es/servicios/health-department-testing/").content.decode()
+    assert "Próxima verificación" in html or "Next check due" in html
 
 
 def test_dashboard_panel_counts_overdue_items(client):
