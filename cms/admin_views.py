@@ -1,4 +1,4 @@
-"""Admin screens for content trust: the "Due for review" report and confirming a review."""
+"""Admin screens for content trust: "Due for review", confirming a review, "Translation status"."""
 
 from django import forms
 from django.conf import settings
@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -15,6 +16,7 @@ from wagtail.models import Page
 
 from services.models import Service
 
+from . import freshness
 from .reviews import ReviewRefused, confirm_review, review_items
 
 
@@ -74,3 +76,54 @@ def confirm_review_view(request, kind, pk):
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = "waymark_due_for_review"
     return redirect(next_url)
+
+
+class StatusFilterForm(forms.Form):
+    """Filters of the "Translation status" report."""
+
+    kind = forms.ChoiceField(
+        label=_("Type"),
+        required=False,
+        choices=[("", _("All")), ("page", _("Pages")), ("service", _("Services"))],
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All")), *freshness.LABELS.items()]
+    )
+
+
+class TranslationStatusView(WagtailAdminTemplateMixin, TemplateView):
+    """Pages and services x languages: up to date, outdated, missing, awaiting review."""
+
+    template_name = "cms/admin/translation_status.html"
+    page_title = _("Translation status")
+    header_icon = "globe"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = StatusFilterForm(self.request.GET or None)
+        cleaned = form.cleaned_data if form.is_valid() else {}
+        rows = freshness.matrix(kind=cleaned.get("kind") or None, status=cleaned.get("status"))
+        names = dict(settings.LANGUAGES)
+        for row in rows:
+            row["cells"] = [
+                {
+                    "code": code,
+                    "status": status,
+                    "label": freshness.LABELS[status],
+                    "edit_url": _edit_url(row["kind"], translation) if translation else "",
+                }
+                for code, (status, translation) in row["cells"].items()
+            ]
+            row["edit_url"] = _edit_url(row["kind"], row["source"])
+        context.update(
+            filter_form=form,
+            rows=rows,
+            languages=[(code, names[code]) for code in freshness.TARGETS],
+        )
+        return context
+
+
+def _edit_url(kind, obj):
+    if kind == "page":
+        return reverse("wagtailadmin_pages:edit", args=[obj.pk])
+    return reverse("wagtailsnippets_services_service:edit", args=[obj.pk])

@@ -6,7 +6,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 
-from .admin_views import DueForReviewView, confirm_review_view
+from .admin_views import DueForReviewView, TranslationStatusView, confirm_review_view
 from .reviews import CONFIRM_ACTION, review_items
 
 
@@ -14,6 +14,11 @@ from .reviews import CONFIRM_ACTION, review_items
 def review_urls():
     return [
         path("reports/due-for-review/", DueForReviewView.as_view(), name="waymark_due_for_review"),
+        path(
+            "reports/translation-status/",
+            TranslationStatusView.as_view(),
+            name="waymark_translation_status",
+        ),
         path(
             "review/confirm/<str:kind>/<int:pk>/",
             confirm_review_view,
@@ -26,6 +31,13 @@ def review_urls():
 def due_for_review_menu_item():
     return MenuItem(
         _("Due for review"), reverse("waymark_due_for_review"), icon_name="date", order=50
+    )
+
+
+@hooks.register("register_reports_menu_item")
+def translation_status_menu_item():
+    return MenuItem(
+        _("Translation status"), reverse("waymark_translation_status"), icon_name="globe", order=51
     )
 
 

@@ -12,12 +12,19 @@ from django.utils.safestring import mark_safe
 from wagtail.models import Page
 
 from cms.formatting import format_date_long, format_number
+from cms.freshness import is_outdated, synced_at
 
 register = template.Library()
 
 # Inside <script>, "<", ">" and "&" could close the element or start markup;
 # escaped as \u003C and so on they stay inert JSON.
 _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+class LanguageLinks(list):
+    """The language links, plus the source page when this translation is behind it."""
+
+    outdated_source = None
 
 
 @register.simple_tag(takes_context=True)
@@ -30,16 +37,26 @@ def language_links(context, page=None):
     """
     request = context.get("request")
     translations = {}
+    rows = {}
     if isinstance(page, Page) and page.id:
         for candidate in (
             Page.objects.live()
             .filter(translation_key=page.translation_key)
             .select_related("locale")
-            .only("id", "url_path", "translation_key", "locale__language_code")
-        ):
-            translations[candidate.locale.language_code] = candidate.get_url(request) + context.get(
-                "route_suffix", ""
+            .annotate(synced=synced_at())
+            .only(
+                "id",
+                "url_path",
+                "translation_key",
+                "last_published_at",
+                "has_unpublished_changes",
+                "live",
+                "locale__language_code",
             )
+        ):
+            code = candidate.locale.language_code
+            rows[code] = candidate
+            translations[code] = candidate.get_url(request) + context.get("route_suffix", "")
     current = translation.get_language()
     links = []
     for code, name in settings.LANGUAGES:
@@ -58,6 +75,19 @@ def language_links(context, page=None):
                 "is_translation": code in translations,
             }
         )
+    source, this = rows.get(settings.LANGUAGE_CODE), rows.get(current)
+    if (
+        source is not None
+        and this is not None
+        and this is not source
+        and is_outdated(source.last_published_at, this.synced, this.last_published_at)
+    ):
+        links = LanguageLinks(links)
+        links.outdated_source = {
+            "url": translations[settings.LANGUAGE_CODE],
+            "updated": source.last_published_at,
+            "code": settings.LANGUAGE_CODE,
+        }
     return links
 
 
