@@ -1,4 +1,4 @@
-"""Models shared by every reader page type: site settings and review dates."""
+"""Models shared by every reader page type: site settings, review dates, reader feedback."""
 
 import datetime
 
@@ -84,3 +84,55 @@ class ReviewDates(models.Model):
     def review_overdue(self):
         """Whether the next review date has passed."""
         return self.next_review_due < timezone.localdate()
+
+
+class Feedback(models.Model):
+    """A reader's report that something on a page is wrong, kept for editors to act on.
+
+    Nothing identifies the reader: no IP address, no cookie, no account; only
+    what they chose to write, and a way to reach them if they gave one.
+    """
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        IN_PROGRESS = "in progress", _("In progress")
+        DONE = "done", _("Done")
+
+    MESSAGE_MAX = 2000
+    CONTACT_MAX = 200
+
+    page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("page"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    path = models.CharField(_("address"), max_length=300)
+    locale = models.ForeignKey(
+        "wagtailcore.Locale", verbose_name=_("language"), on_delete=models.PROTECT
+    )
+    message = models.TextField(_("what is wrong"), max_length=MESSAGE_MAX)
+    contact = models.CharField(_("contact"), max_length=CONTACT_MAX, blank=True)
+    created_at = models.DateTimeField(_("received"), auto_now_add=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NEW
+    )
+    notes = models.TextField(_("editor's notes"), blank=True)
+
+    panels = [
+        FieldPanel("status"),
+        FieldPanel("notes"),
+        FieldPanel("message", read_only=True),
+        FieldPanel("contact", read_only=True),
+        FieldPanel("path", read_only=True),
+    ]
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("reader feedback")
+        verbose_name_plural = _("reader feedback")
+
+    def __str__(self):
+        return self.message[:60]

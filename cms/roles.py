@@ -47,6 +47,7 @@ REVIEW_DIRECTORY = [
     "services.delete_location",
 ]
 TRANSLATE = ["wagtail_localize.submit_translation"]
+FEEDBACK = ["cms.view_feedback", "cms.change_feedback"]
 
 
 @dataclass
@@ -67,13 +68,20 @@ def roles():
             "Editors",
             SOURCE,
             PAGE_WRITE,
-            [*ADMIN_ACCESS, *WRITE_DIRECTORY, f"services.edit_{SOURCE}"],
+            [*ADMIN_ACCESS, *WRITE_DIRECTORY, *FEEDBACK, f"services.edit_{SOURCE}"],
         ),
         Role(
             "Reviewers",
             SOURCE,
             PAGE_REVIEW,
-            [*ADMIN_ACCESS, *REVIEW_DIRECTORY, *TRANSLATE, f"services.edit_{SOURCE}"],
+            [
+                *ADMIN_ACCESS,
+                *REVIEW_DIRECTORY,
+                *TRANSLATE,
+                *FEEDBACK,
+                "cms.delete_feedback",
+                f"services.edit_{SOURCE}",
+            ],
         ),
     ]
     for code in TRANSLATIONS:
@@ -82,7 +90,13 @@ def roles():
                 f"Translators ({code})",
                 code,
                 PAGE_WRITE,
-                [*ADMIN_ACCESS, "services.change_service", *TRANSLATE, f"services.edit_{code}"],
+                [
+                    *ADMIN_ACCESS,
+                    "services.change_service",
+                    *TRANSLATE,
+                    *FEEDBACK,
+                    f"services.edit_{code}",
+                ],
             ),
             Role(
                 f"Reviewers ({code})",
@@ -93,6 +107,7 @@ def roles():
                     "services.change_service",
                     "services.publish_service",
                     *TRANSLATE,
+                    *FEEDBACK,
                     f"services.edit_{code}",
                 ],
             ),

@@ -7,6 +7,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms.feedback import submit_feedback
 from cms.sitemap import sitemap
 
 urlpatterns = [
@@ -20,4 +21,8 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=True)
+urlpatterns += i18n_patterns(
+    path("feedback/", submit_feedback, name="feedback"),
+    path("", include(wagtail_urls)),
+    prefix_default_language=True,
+)

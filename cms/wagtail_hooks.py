@@ -1,12 +1,14 @@
-"""Admin additions for content trust: the review report, its dashboard panel, the log action."""
+"""Admin additions for content trust: review and translation reports, the feedback inbox."""
 
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
+from wagtail.admin.viewsets.model import ModelViewSet
 
 from .admin_views import DueForReviewView, TranslationStatusView, confirm_review_view
+from .models import Feedback
 from .reviews import CONFIRM_ACTION, review_items
 
 
@@ -67,3 +69,24 @@ class DueForReviewPanel(Component):
 @hooks.register("construct_homepage_panels")
 def add_due_for_review_panel(request, panels):
     panels.append(DueForReviewPanel())
+
+
+class FeedbackViewSet(ModelViewSet):
+    """The inbox of readers' reports, linked to the page and language they came from."""
+
+    model = Feedback
+    icon = "mail"
+    menu_label = _("Reader feedback")
+    menu_order = 260
+    add_to_admin_menu = True
+    add_view_enabled = False
+    list_display = ["message", "path", "locale", "status", "created_at"]
+    list_filter = ["status", "locale"]
+    search_fields = ["message", "contact", "path"]
+    inspect_view_enabled = True
+    ordering = ["-created_at"]
+
+
+@hooks.register("register_admin_viewset")
+def register_feedback_inbox():
+    return FeedbackViewSet("reader_feedback")
