@@ -17,7 +17,7 @@ from wagtail.models import Page
 from services.models import Service
 
 from . import freshness
-from .reviews import ReviewRefused, confirm_review, review_items
+from .reviews import NotAReviewer, ReviewRefused, confirm_review, review_items
 
 
 class DueFilterForm(forms.Form):
@@ -66,9 +66,9 @@ def confirm_review_view(request, kind, pk):
         raise Http404
     try:
         confirm_review(request.user, kind, obj)
+    except NotAReviewer as exc:
+        raise PermissionDenied from exc
     except ReviewRefused as exc:
-        if "only its reviewers" in str(exc):
-            raise PermissionDenied from exc
         messages.error(request, str(exc))
     else:
         messages.success(request, _("“%(title)s” is confirmed as still correct.") % {"title": obj})

@@ -136,3 +136,50 @@ class Feedback(models.Model):
 
     def __str__(self):
         return self.message[:60]
+
+
+class Source(models.Model):
+    """Where a claim comes from: a title, a web address or a document, and when it was read.
+
+    Pages and services each keep their own list (see `PageSource` in home and
+    `ServiceSource` in services); readers see it under "Sources".
+    """
+
+    title = models.CharField(_("title"), max_length=255)
+    url = models.URLField(_("web address"), blank=True)
+    document = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name=_("document"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    accessed = models.DateField(_("date accessed"), null=True, blank=True)
+
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("url"),
+        FieldPanel("document"),
+        FieldPanel("accessed"),
+    ]
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if not self.url and not self.document_id:
+            raise ValidationError(_("Give a web address or choose a document."))
+        if self.url and not self.url.startswith(("https://", "http://")):
+            raise ValidationError({"url": _("Give a web address starting with https://.")})
+
+    @property
+    def href(self):
+        if self.document_id:
+            return self.document.url
+        return self.url

@@ -130,6 +130,10 @@ class ReviewRefused(Exception):
     """The confirmation cannot be recorded; the message says why."""
 
 
+class NotAReviewer(ReviewRefused):
+    """The user is not one of the item's reviewers."""
+
+
 def can_confirm(user, kind, obj):
     """Reviewers of the item's language (those who may publish it) confirm it."""
     if kind == "page":
@@ -150,7 +154,7 @@ def confirm_review(user, kind, obj):
     if kind == "service":
         obj = obj.structure  # a service's details are checked on its source-language row
     if not can_confirm(user, kind, obj):
-        raise ReviewRefused(_("You cannot confirm this item: only its reviewers can."))
+        raise NotAReviewer(_("You cannot confirm this item: only its reviewers can."))
     if obj.has_unpublished_changes or not obj.live:
         raise ReviewRefused(
             _("This item has unpublished changes: publish or discard them first, then confirm.")

@@ -8,15 +8,16 @@ from django.http import Http404
 from django.utils import translation
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
 from wagtail import blocks
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from cms.fields import StreamField
-from cms.models import ReviewDates
+from cms.models import ReviewDates, Source
 from services.directory import directory_page_context, service_detail_context, with_structure
 from services.models import Service
 
@@ -115,7 +116,12 @@ class TopicPage(ReviewDates, Page):
     )
     body = StreamField(TopicBodyBlock(), verbose_name=_("body"))
 
-    content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("body")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        InlinePanel("sources", heading=_("Sources"), label=_("Source")),
+    ]
     settings_panels = [*Page.settings_panels, *ReviewDates.review_panels]
     search_fields = [
         *Page.search_fields,
@@ -157,6 +163,15 @@ class TopicPage(ReviewDates, Page):
         }
 
 
+class PageSource(Orderable, Source):
+    """One source of a topic page's claims."""
+
+    page = ParentalKey(TopicPage, related_name="sources", on_delete=models.CASCADE)
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("source")
+
+
 class ServiceDirectoryPage(RoutablePageMixin, Page):
     """The support-services directory of one language, with each service at <directory>/<slug>/."""
 
@@ -186,7 +201,11 @@ class ServiceDirectoryPage(RoutablePageMixin, Page):
 
     @path("<slug:slug>/")
     def service(self, request, slug):
-        service = with_structure(Service.objects.sources().filter(live=True, slug=slug)).first()
+        service = (
+            with_structure(Service.objects.sources().filter(live=True, slug=slug))
+            .prefetch_related("sources__document")
+            .first()
+        )
         if service is None:
             raise Http404
         context = service_detail_context(service, request)

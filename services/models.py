@@ -46,6 +46,7 @@ from wagtail.models import (
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
+from cms.models import Source
 from cms.phones import display_phone, normalize_phone
 
 from .forms import ServiceForm
@@ -353,6 +354,7 @@ class Service(
                 "exceptions",
                 "service_locations",
                 "languages",
+                "sources",
             )
         ),
     ]
@@ -447,6 +449,7 @@ class Service(
                 [
                     FieldRowPanel([FieldPanel("assured_date"), FieldPanel("assurer")]),
                     FieldPanel("review_interval_days"),
+                    InlinePanel("sources", heading=_("Sources"), label=_("Source")),
                 ],
                 heading=_("Verification"),
             ),
@@ -719,6 +722,15 @@ class ServiceLanguage(Orderable):
 def source_language_code():
     """The language services are written in first."""
     return settings.LANGUAGE_CODE
+
+
+class ServiceSource(Orderable, Source):
+    """One source of a service's details (shared by every language)."""
+
+    service = ParentalKey(Service, related_name="sources", on_delete=models.CASCADE)
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("source")
 
 
 class ServiceReviewTask(AbstractGroupApprovalTask):

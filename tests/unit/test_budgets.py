@@ -80,14 +80,15 @@ def count_queries(reader, url):
 # Exact query counts for a reader page view: site, locale, Wagtail's routing
 # (the language root, then a lookup and a specific-page fetch per path
 # segment), the view-restriction check, the language links (one query for all
-# five languages), the reader settings, and the page's own list. They depend on
+# five languages), the reader settings, and the page's own list (a topic's
+# sources). They depend on
 # the page's depth only, never on its blocks, its siblings or the languages.
 # A translated page costs one query more than an English one: Wagtail looks up
 # the language's root page before routing.
 HOME_QUERIES = 10
 INDEX_QUERIES = 11
-TOPIC_QUERIES = 12
-ENGLISH_TOPIC_QUERIES = 11
+TOPIC_QUERIES = 13
+ENGLISH_TOPIC_QUERIES = 12
 # Blocks that show directory services cost a fixed number of queries each,
 # whatever the number of services: contacts that point at services, 2 for all
 # of them (the services, their phones); a "get help now" block, 5 (its
@@ -172,8 +173,8 @@ def test_service_blocks_cost_the_same_for_one_service_or_many(reader):
 def test_service_page_query_count_and_weight(reader):
     url = "/es/servicios/health-department-testing/"
     # The page's 10 (a page at depth 3, as the topic index without its list),
-    # then the service; its phones, hours, exceptions, categories, languages
-    # and locations; its words in Spanish.
-    assert count_queries(reader, url) == 18
+    # then the service; its phones, hours, exceptions, categories, languages,
+    # locations and sources; its words in Spanish.
+    assert count_queries(reader, url) == 19
     weight = page_weight(reader, url)
     assert weight["html"] + weight["css"] <= HTML_AND_CSS_BUDGET

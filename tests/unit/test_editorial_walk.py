@@ -8,7 +8,12 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from wagtail.models import Locale, WorkflowState
-from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
+from wagtail.test.utils.form_data import (
+    inline_formset,
+    nested_form_data,
+    rich_text,
+    streamfield,
+)
 from wagtail_localize.models import Translation
 
 from home.models import TopicIndexPage, TopicPage
@@ -51,6 +56,7 @@ def test_editor_draft_to_live_spanish_page(client, reader, django_capture_on_com
                     )
                 ]
             ),
+            "sources": inline_formset([]),
             "last_reviewed": "2026-11-20",
             "review_interval_days": "",
             "seo_title": "",

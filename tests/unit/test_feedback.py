@@ -104,7 +104,7 @@ def test_reports_are_rate_limited(reader):
         assert post(reader).status_code == 200
     response = post(reader)
     assert response.status_code == 429
-    assert "Demasiados" in response.content.decode()
+    assert "demasiados avisos" in response.content.decode()
     assert Feedback.objects.count() == 5
 
 

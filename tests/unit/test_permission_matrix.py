@@ -66,6 +66,7 @@ def topic_form(title, slug):
             "body": streamfield(
                 [("question", {"question": "Why?", "answer": rich_text("<p>Because.</p>")})]
             ),
+            "sources": inline_formset([]),
             "last_reviewed": "2026-11-01",
             "review_interval_days": "",
             "seo_title": "",
@@ -200,6 +201,7 @@ def service_form(service, **extra):
         "opening_hours": inline_formset([]),
         "exceptions": inline_formset([]),
         "languages": inline_formset([]),
+        "sources": inline_formset([]),
     }
     data.update(extra)
     return nested_form_data(data)
@@ -221,6 +223,7 @@ def attempt_on_service(client, action, language):
                     "opening_hours": inline_formset([]),
                     "exceptions": inline_formset([]),
                     "languages": inline_formset([]),
+                    "sources": inline_formset([]),
                 }
             ),
         )

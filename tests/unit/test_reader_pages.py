@@ -143,3 +143,27 @@ def test_topic_index_lists_its_topics(reader):
     html = reader.get(index.url).content.decode()
     listing = re.search(r'<ul class="topic-list">.*?</ul>', html, re.S).group(0)
     assert listing.count('<li><a href="/es/temas/') == 13
+
+
+def test_topic_pages_list_their_sources_or_say_there_are_none(reader):
+    import datetime
+
+    from home.models import PageSource
+
+    page = TopicPage.objects.get(slug="the-law", locale__language_code="en")
+    html = reader.get(page.url).content.decode()
+    assert '<h2 id="sources-heading">Sources</h2>' in html
+    assert "No sources are listed yet" in html  # the demo's seed claims have none
+    page.sources = [
+        PageSource(
+            title="Connecticut General Statutes §53a-82",
+            url="https://www.cga.ct.gov/current/pub/chap_952.htm",
+            accessed=datetime.date(2026, 11, 2),
+        )
+    ]
+    page.save_revision().publish()
+    html = reader.get(page.url).content.decode()
+    assert 'href="https://www.cga.ct.gov/current/pub/chap_952.htm" rel="noreferrer"' in html
+    assert "read on November 2, 2026" in html
+    spanish = reader.get(page.get_translation(Locale.objects.get(language_code="es")).url)
+    assert "Fuentes" in spanish.content.decode()

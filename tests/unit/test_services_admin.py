@@ -52,6 +52,7 @@ def service_form(**overrides):
         "exceptions": inline_formset([]),
         "free": "on",
         "languages": inline_formset([{"code": "es"}]),
+        "sources": inline_formset([]),
         "assured_date": "",
         "assurer": "",
         "review_interval_days": "",
