@@ -41,3 +41,54 @@ def test_catalogue_is_compiled_and_current(code):
 def test_exit_control_is_translated_at_run_time(code, expected):
     with translation.override(code):
         assert translation.gettext("Exit this page") == expected
+
+
+def source_strings():
+    """Every translatable string in our Python code and templates, as makemessages finds them.
+
+    Pure Python (Django's templatize and Babel's extractor), so the check needs
+    no GNU gettext on the machine that runs it.
+    """
+    import io
+
+    from babel.messages.extract import extract_python
+    from django.utils.translation.template import templatize
+
+    keywords = {
+        "_": None,
+        "gettext": None,
+        "gettext_lazy": None,
+        "ngettext": (1, 2),
+        "ngettext_lazy": (1, 2),
+        "pgettext": ((1, "c"), 2),
+        "pgettext_lazy": ((1, "c"), 2),
+        "npgettext": ((1, "c"), 2, 3),
+    }
+    root = Path(settings.BASE_DIR)
+    found = set()
+    for folder in ("cms", "home", "services"):
+        for path in sorted((root / folder).rglob("*")):
+            if "migrations" in path.parts or path.suffix not in (".py", ".html", ".txt", ".xml"):
+                continue
+            text = path.read_text(encoding="utf-8")
+            if path.suffix != ".py":
+                text = templatize(text, origin=str(path))
+            for _line, _function, message, _comments in extract_python(
+                io.BytesIO(text.encode()), keywords.keys(), [], {}
+            ):
+                messages = message if isinstance(message, tuple) else (message,)
+                if messages and messages[0]:
+                    found.add(messages[0])
+    return found
+
+
+def test_catalogues_are_current_with_the_code():
+    # A new or changed string in code or a template must be extracted and translated.
+    strings = source_strings()
+    assert "Is something wrong on this page?" in strings  # the extractor sees templates
+    assert "Open now, closes %(when)s" in strings  # and Python code
+    for code in LANGUAGES:
+        po = polib.pofile(str(catalogue(code)))
+        translated = {entry.msgid for entry in po if entry.translated() and not entry.obsolete}
+        missing = sorted(strings - translated)
+        assert missing == [], f"{code}: run makemessages and translate: {missing[:5]}"
