@@ -1,7 +1,8 @@
 """'Is something wrong on this page?': a reader's report, taken without cookies or IP addresses.
 
 Protection without a CSRF cookie (readers get no cookies at all): a
-cross-site form post is refused by its `Origin` header, or failing that its
+cross-site form post is refused by its `Origin` header, or, when that is
+absent or "null" (our no-referrer policy makes browsers send "null"), by its
 `Sec-Fetch-Site` header; a honeypot field catches simple bots; and a rate
 limit counts posts per keyed hash of the client address in the cache for ten
 minutes only (the address itself is never stored, in the cache or the
@@ -58,15 +59,19 @@ class FeedbackForm(forms.Form):
 
 
 def same_origin(request):
-    """Whether the post comes from a page of this site (no CSRF cookie needed)."""
+    """Whether the post comes from a page of this site (no CSRF cookie needed).
+
+    Our pages send no referrer, so browsers send `Origin: null` on their form
+    posts; `Sec-Fetch-Site` then tells same-site from cross-site.
+    """
     origin = request.headers.get("Origin")
-    if origin:
+    if origin and origin != "null":
         return origin == f"{request.scheme}://{request.get_host()}"
     fetch_site = request.headers.get("Sec-Fetch-Site")
     if fetch_site:
         return fetch_site in ("same-origin", "none")
-    # Browsers old enough to send neither cannot be made to post cross-site by
-    # modern pages; the honeypot and rate limit still apply.
+    # Browsers old enough to send neither header cannot be made to post
+    # cross-site by modern pages; the honeypot and the rate limit still apply.
     return True
 
 

@@ -91,6 +91,12 @@ def test_cross_site_posts_are_refused_without_needing_a_csrf_cookie(reader):
     assert Feedback.objects.count() == 0
     same = reader.post("/es/feedback/", fields, headers={"Sec-Fetch-Site": "same-origin"})
     assert same.status_code == 200 and Feedback.objects.count() == 1
+    # With our no-referrer policy, browsers send "Origin: null" plus Sec-Fetch-Site.
+    null_same = {"Origin": "null", "Sec-Fetch-Site": "same-origin"}
+    assert reader.post("/es/feedback/", fields, headers=null_same).status_code == 200
+    null_cross = {"Origin": "null", "Sec-Fetch-Site": "cross-site"}
+    assert reader.post("/es/feedback/", fields, headers=null_cross).status_code == 403
+    assert Feedback.objects.count() == 2
 
 
 def test_the_honeypot_thanks_bots_and_keeps_nothing(reader):
