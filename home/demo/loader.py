@@ -102,7 +102,9 @@ def resolve_services(data):
 
 
 def _create_directory(home, data, user):
-    directory = ServiceDirectoryPage(title=data["title"], slug=data["slug"], intro=data["intro"])
+    directory = ServiceDirectoryPage(
+        title=data["title"], slug=data["slug"], intro=data["intro"], owner=user
+    )
     home.add_child(instance=directory)
     directory.save_revision(user=user).publish()
     return directory
@@ -119,13 +121,14 @@ def _create_english_tree(content, locale, user):
         title=content["home"]["title"],
         slug="home",
         locale=locale,
+        owner=user,
         intro=content["home"]["intro"],
         help_links=clean_stream(HomePage, "help_links", content["home"]["help_links"]),
     )
     root.add_child(instance=home)
     index_data = content["index"]
     index = TopicIndexPage(
-        title=index_data["title"], slug=index_data["slug"], intro=index_data["intro"]
+        title=index_data["title"], slug=index_data["slug"], intro=index_data["intro"], owner=user
     )
     home.add_child(instance=index)
     index.save_revision(user=user).publish()
@@ -138,6 +141,7 @@ def _create_english_tree(content, locale, user):
             search_description=data["summary"],
             body=clean_stream(TopicPage, "body", data["body"]),
             last_reviewed=datetime.date.fromisoformat(data["last_reviewed"]),
+            owner=user,
         )
         index.add_child(instance=topic)
         topic.save_revision(user=user).publish()
