@@ -30,12 +30,13 @@ WRITE = {"create", "edit", "submit"}
 NONE = set()
 # role -> language -> what it may do there
 MATRIX = {
-    "Administrators": {"en": ALL, "es": ALL},
-    "Editors": {"en": WRITE, "es": NONE},
-    "Reviewers": {"en": ALL, "es": NONE},
-    "Translators (es)": {"en": NONE, "es": WRITE},
-    "Reviewers (es)": {"en": NONE, "es": ALL},
-    "Translators (pt)": {"en": NONE, "es": NONE},
+    "Administrators": {"en": ALL, "es": ALL, "pt": ALL},
+    "Editors": {"en": WRITE, "es": NONE, "pt": NONE},
+    "Reviewers": {"en": ALL, "es": NONE, "pt": NONE},
+    "Translators (es)": {"en": NONE, "es": WRITE, "pt": NONE},
+    "Reviewers (es)": {"en": NONE, "es": ALL, "pt": NONE},
+    "Translators (pt)": {"en": NONE, "es": NONE, "pt": WRITE},
+    "Reviewers (pt)": {"en": NONE, "es": NONE, "pt": ALL},
 }
 CASES = [
     (role, language, action)
@@ -148,14 +149,15 @@ def test_page_permission_matrix(client, role, language, action):
 # with wagtail-localize, whose editor saves drafts for anyone who may edit and
 # publishes only for those who may publish; so those two cells are not asked.
 SERVICE_MATRIX = {
-    "Administrators": {"en": ALL, "es": ALL},
-    "Editors": {"en": WRITE, "es": NONE},
-    "Reviewers": {"en": ALL, "es": NONE},
-    "Translators (es)": {"en": NONE, "es": {"edit"}},
-    "Reviewers (es)": {"en": NONE, "es": ALL - {"delete"}},
-    "Translators (pt)": {"en": NONE, "es": NONE},
+    "Administrators": {"en": ALL, "es": ALL, "pt": ALL},
+    "Editors": {"en": WRITE, "es": NONE, "pt": NONE},
+    "Reviewers": {"en": ALL, "es": NONE, "pt": NONE},
+    "Translators (es)": {"en": NONE, "es": {"edit"}, "pt": NONE},
+    "Reviewers (es)": {"en": NONE, "es": ALL - {"delete"}, "pt": NONE},
+    "Translators (pt)": {"en": NONE, "es": NONE, "pt": {"edit"}},
+    "Reviewers (pt)": {"en": NONE, "es": NONE, "pt": ALL - {"delete"}},
 }
-NOT_ASKED = {("es", "create"), ("es", "submit")}
+NOT_ASKED = {(code, action) for code in ("es", "pt") for action in ("create", "submit")}
 SERVICE_CASES = [
     (role, language, action)
     for role, languages in SERVICE_MATRIX.items()
