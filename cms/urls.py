@@ -8,12 +8,14 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.feedback import submit_feedback
+from cms.offline import offline_manifest, offline_page, service_worker, web_manifest
 from cms.sitemap import sitemap
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),
+    path("sw.js", service_worker, name="service_worker"),
 ]
 
 if settings.DEBUG:
@@ -23,6 +25,9 @@ if settings.DEBUG:
 
 urlpatterns += i18n_patterns(
     path("feedback/", submit_feedback, name="feedback"),
+    path("offline/", offline_page, name="offline_page"),
+    path("offline.json", offline_manifest, name="offline_manifest"),
+    path("manifest.webmanifest", web_manifest, name="web_manifest"),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -115,6 +115,14 @@ class TopicPage(ReviewDates, Page):
         help_text=_("One or two sentences shown in lists and to search engines."),
     )
     body = StreamField(TopicBodyBlock(), verbose_name=_("body"))
+    offline_essential = models.BooleanField(
+        _("save on the first visit"),
+        default=False,
+        help_text=_(
+            "Readers' phones keep this page from their first visit, so it opens with no "
+            "network: for how to report and where to get help now."
+        ),
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -122,7 +130,11 @@ class TopicPage(ReviewDates, Page):
         FieldPanel("body"),
         InlinePanel("sources", heading=_("Sources"), label=_("Source")),
     ]
-    settings_panels = [*Page.settings_panels, *ReviewDates.review_panels]
+    settings_panels = [
+        *Page.settings_panels,
+        *ReviewDates.review_panels,
+        FieldPanel("offline_essential"),
+    ]
     search_fields = [
         *Page.search_fields,
         index.SearchField("summary"),

@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "cms.middleware.SecurityHeadersMiddleware",
+    "cms.offline.RecordPageSizes",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 

@@ -141,6 +141,7 @@ def _create_english_tree(content, locale, user):
             search_description=data["summary"],
             body=clean_stream(TopicPage, "body", data["body"]),
             last_reviewed=datetime.date.fromisoformat(data["last_reviewed"]),
+            offline_essential=data.get("offline_essential", False),
             owner=user,
         )
         index.add_child(instance=topic)
