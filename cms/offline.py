@@ -9,7 +9,6 @@ when precached content changes. `/<lang>/offline.json` lists every published
 page of a language with a version per page, for "Save this language".
 """
 
-import hashlib
 import json
 from functools import lru_cache
 
@@ -28,6 +27,8 @@ from wagtail.models import Page
 from home.models import HomePage, ServiceDirectoryPage, TopicPage
 from services.models import Service
 
+from .versions import page_version, service_version, short_hash
+
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 STATIC_ASSETS = [
     "css/reader.css",
@@ -37,20 +38,6 @@ STATIC_ASSETS = [
     "icons/icon-192.png",
 ]
 NO_STORE = "no-cache, no-store, max-age=0, must-revalidate"
-
-
-def short_hash(*parts):
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(part if isinstance(part, bytes) else str(part).encode())
-        digest.update(b"\0")
-    return digest.hexdigest()[:16]
-
-
-def page_version(page):
-    """Changes whenever the page is published again."""
-    published = page.last_published_at.isoformat() if page.last_published_at else ""
-    return short_hash(page.pk, page.live_revision_id, published)
 
 
 def offline_url(code):
@@ -182,11 +169,7 @@ def language_pages(code):
             entries.append(
                 {
                     "url": f"{directory.url}{service.slug}/",
-                    "version": short_hash(
-                        service.pk,
-                        service.last_published_at,
-                        words.last_published_at if words else "",
-                    ),
+                    "version": service_version(service, words),
                 }
             )
     return entries

@@ -18,10 +18,21 @@ from wagtail.search import index
 
 from cms.fields import StreamField
 from cms.models import ReviewDates, Source
+from cms.versions import VERSION_HEADER, page_version, service_version
 from services.directory import directory_page_context, service_detail_context, with_structure
 from services.models import Service
 
 from .blocks import LIMITED_FEATURES, HelpLinksBlock, TopicBodyBlock
+
+
+class OfflineVersioned:
+    """Reader pages send their version (X-Waymark-Version): saved copies update only on change."""
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        if hasattr(response, "headers"):
+            response.headers.setdefault(VERSION_HEADER, page_version(self))
+        return response
 
 
 def plain_text(html):
@@ -30,7 +41,7 @@ def plain_text(html):
     return " ".join(strip_tags(spaced).split())
 
 
-class HomePage(Page):
+class HomePage(OfflineVersioned, Page):
     """The front door of one language: a short intro, "get help now" contacts, featured topics."""
 
     intro = RichTextField(features=LIMITED_FEATURES, blank=True, verbose_name=_("intro"))
@@ -88,7 +99,7 @@ class HomePage(Page):
         return sorted(topics, key=lambda topic: position[topic.chosen_pk])
 
 
-class TopicIndexPage(Page):
+class TopicIndexPage(OfflineVersioned, Page):
     """Lists every topic of one language, so nothing depends on what is featured."""
 
     intro = RichTextField(features=LIMITED_FEATURES, blank=True, verbose_name=_("intro"))
@@ -106,7 +117,7 @@ class TopicIndexPage(Page):
         return context
 
 
-class TopicPage(ReviewDates, Page):
+class TopicPage(OfflineVersioned, ReviewDates, Page):
     """One subject (a law, a clinic, how to report) answered as questions, with contacts."""
 
     summary = models.TextField(
@@ -184,7 +195,7 @@ class PageSource(Orderable, Source):
         verbose_name = _("source")
 
 
-class ServiceDirectoryPage(RoutablePageMixin, Page):
+class ServiceDirectoryPage(OfflineVersioned, RoutablePageMixin, Page):
     """The support-services directory of one language, with each service at <directory>/<slug>/."""
 
     intro = RichTextField(features=LIMITED_FEATURES, blank=True, verbose_name=_("intro"))
@@ -223,6 +234,10 @@ class ServiceDirectoryPage(RoutablePageMixin, Page):
         context = service_detail_context(service, request)
         context["service"].page_url = request.build_absolute_uri(self.service_url(service, request))
         context["route_suffix"] = f"{slug}/"
-        return self.render(
+        response = self.render(
             request, context_overrides=context, template="services/service_detail.html"
         )
+        view = context["service"]
+        words = view.text if view.text is not view.structure else None
+        response.headers[VERSION_HEADER] = service_version(service, words)
+        return response

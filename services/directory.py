@@ -269,7 +269,7 @@ def localize(sources, language_code, now=None, url_for=None):
                 live=True,
             )
             .select_related("locale")
-            .only("translation_key", "locale__language_code", *TEXT_FIELDS)
+            .only("translation_key", "last_published_at", "locale__language_code", *TEXT_FIELDS)
         ):
             translations[row.translation_key] = row
     return [

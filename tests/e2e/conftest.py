@@ -28,6 +28,22 @@ def free_port():
         return sock.getsockname()[1]
 
 
+class DemoServer(str):
+    """The demo server's base URL, which can also run manage.py against the same database."""
+
+    env = None
+
+    def manage(self, *args):
+        return subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+
+
 @pytest.fixture(scope="session")
 def demo_server(tmp_path_factory):
     """The demo site as `make run` builds it, on a free port, in a throwaway database."""
@@ -73,7 +89,8 @@ def demo_server(tmp_path_factory):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    base = f"http://127.0.0.1:{port}"
+    base = DemoServer(f"http://127.0.0.1:{port}")
+    base.env = env
     try:
         for _ in range(100):
             try:

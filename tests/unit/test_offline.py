@@ -145,3 +145,10 @@ def test_offline_controls_are_hidden_until_the_script_shows_them(reader):
 
 def test_precache_list_uses_the_offline_module(reader):
     assert offline.precache_entries("es")[0][0].startswith("/static/")
+
+
+def test_pages_send_the_version_offline_json_lists(reader):
+    data = json.loads(reader.get("/es/offline.json").content)
+    for page in data["pages"]:
+        response = reader.get(page["url"])
+        assert response["X-Waymark-Version"] == page["version"], page["url"]

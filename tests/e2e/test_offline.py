@@ -1,0 +1,112 @@
+"""Offline reading in real Chromium: first-visit essentials, saving a language, updates, removal."""
+
+import json
+import urllib.request
+
+import pytest
+
+READY = """async () => {
+    const registration = await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) {
+        await new Promise((resolve) =>
+            navigator.serviceWorker.addEventListener("controllerchange", resolve, { once: true })
+        );
+    }
+    const worker = registration.active;
+    if (worker.state !== "activated") {
+        await new Promise((resolve) => worker.addEventListener("statechange", resolve));
+    }
+    return worker.state;
+}"""
+
+
+@pytest.fixture
+def phone(browser, demo_server):
+    """A fresh phone: no saved pages, no worker, online."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, base_url=demo_server)
+    yield context
+    context.close()
+
+
+def first_visit(context, url):
+    tab = context.new_page()
+    tab.goto(url)
+    assert tab.evaluate(READY) == "activated"
+    return tab
+
+
+def manifest(demo_server, language):
+    with urllib.request.urlopen(f"{demo_server}/{language}/offline.json") as response:
+        return json.load(response)
+
+
+def test_after_one_visit_the_essentials_open_offline(phone):
+    tab = first_visit(phone, "/es/")
+    phone.set_offline(True)
+    for url, heading in (
+        ("/es/", None),
+        ("/es/temas/denunciar/", "denunciar"),
+        ("/es/servicios/", "Servicios de apoyo"),
+    ):
+        tab.goto(url)
+        assert tab.locator("h1").count() == 1, url
+        if heading:
+            assert heading.lower() in tab.locator("h1").inner_text().lower()
+        notice = tab.locator("[data-offline-notice]")
+        assert notice.is_visible(), url
+        assert "Está sin conexión" in notice.inner_text()
+        assert tab.locator("[data-saved-at]").inner_text().strip() != ""
+    # A page never opened: the Spanish offline page, listing what is saved.
+    tab.goto("/es/temas/trabajo-legal/")
+    assert tab.locator("h1").inner_text() == "Está sin conexión"
+    saved = tab.locator("[data-saved-list] a").all_inner_texts()
+    assert any("denunciar" in title.lower() for title in saved)
+
+
+def test_arabic_pages_offline_keep_right_to_left(phone):
+    tab = first_visit(phone, "/ar/")
+    phone.set_offline(True)
+    tab.goto("/ar/")
+    assert tab.locator("html").get_attribute("dir") == "rtl"
+    tab.goto("/ar/no-such-page-saved/")
+    assert tab.locator("html").get_attribute("dir") == "rtl"
+    assert tab.locator("html").get_attribute("lang") == "ar"
+
+
+def test_save_a_language_update_one_change_and_remove_everything(phone, demo_server):
+    tab = first_visit(phone, "/es/")
+    tab.get_by_role("button", name="Guardar este idioma").click()
+    tab.wait_for_selector("html[data-language-saved]", timeout=60_000)
+    status = tab.locator("[data-offline-status]").inner_text()
+    pages = manifest(demo_server, "es")["pages"]
+    assert f"Las {len(pages)} páginas están guardadas" in status
+
+    phone.set_offline(True)
+    for page in pages:
+        tab.goto(page["url"])
+        assert tab.locator("h1").inner_text() != "Está sin conexión", page["url"]
+        assert tab.locator("html").get_attribute("lang") == "es"
+    phone.set_offline(False)
+
+    # An editor publishes one change: saving again downloads only that page.
+    demo_server.manage(
+        "shell",
+        "-c",
+        "from home.models import TopicPage\n"
+        "p = TopicPage.objects.get(slug='legal-work', locale__language_code='en')"
+        ".get_translation_or_none(__import__('wagtail.models').models.Locale.objects.get("
+        "language_code='es')).specific\n"
+        "p.title = p.title + ' (actualizado)'\n"
+        "p.save_revision().publish()",
+    )
+    tab.goto("/es/")
+    tab.evaluate("document.documentElement.removeAttribute('data-language-saved')")
+    tab.get_by_role("button", name="Guardar este idioma").click()
+    tab.wait_for_selector("html[data-language-saved]", timeout=60_000)
+    assert "(1 descargadas ahora" in tab.locator("[data-offline-status]").inner_text()
+
+    # Remove saved pages: no cache and no worker left.
+    tab.get_by_role("button", name="Quitar las páginas guardadas").click()
+    tab.wait_for_selector("html[data-saved-removed]")
+    assert tab.evaluate("caches.keys()") == []
+    assert tab.evaluate("navigator.serviceWorker.getRegistrations().then(r => r.length)") == 0
