@@ -6,7 +6,8 @@ absent or "null" (our no-referrer policy makes browsers send "null"), by its
 `Sec-Fetch-Site` header; a honeypot field catches simple bots; and a rate
 limit counts posts per keyed hash of the client address in the cache for ten
 minutes only (the address itself is never stored, in the cache or the
-database).
+database). A report written offline is queued by the page's script and sent
+later with an id of its own, so a retry is stored exactly once.
 """
 
 import hashlib
@@ -15,6 +16,7 @@ import hmac
 from django import forms
 from django.conf import settings
 from django.core.cache import cache
+from django.db import IntegrityError, transaction
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -49,6 +51,7 @@ class FeedbackForm(forms.Form):
     # Left empty by people; bots fill every field they find.
     website = forms.CharField(required=False)
     page = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    client_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
     path = forms.CharField(max_length=300, widget=forms.HiddenInput)
 
     def clean_path(self):
@@ -111,13 +114,21 @@ def submit_feedback(request):
     if data["website"]:
         context["thanks"] = True  # a bot: thank it, keep nothing
         return TemplateResponse(request, "feedback.html", context)
+    if data["client_id"] and Feedback.objects.filter(client_id=data["client_id"]).exists():
+        context["thanks"] = True  # a queued report sent again: it is already kept
+        return TemplateResponse(request, "feedback.html", context)
     page = Page.objects.filter(pk=data["page"]).first() if data["page"] else None
-    Feedback.objects.create(
-        page=page,
-        path=data["path"],
-        locale=Locale.get_active(),
-        message=data["message"],
-        contact=data["contact"],
-    )
+    try:
+        with transaction.atomic():
+            Feedback.objects.create(
+                page=page,
+                path=data["path"],
+                locale=Locale.get_active(),
+                message=data["message"],
+                contact=data["contact"],
+                client_id=data["client_id"],
+            )
+    except IntegrityError:
+        pass  # the same queued report arrived twice at once: one is kept
     context["thanks"] = True
     return TemplateResponse(request, "feedback.html", context)

@@ -120,6 +120,8 @@ class Feedback(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.NEW
     )
     notes = models.TextField(_("editor's notes"), blank=True)
+    # Set by the page's script for a report queued offline, so a retry is stored once.
+    client_id = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     panels = [
         FieldPanel("status"),

@@ -154,6 +154,47 @@
     if (remove) remove.addEventListener("click", removeSaved);
   }
 
+  /* A report written offline is queued, then sent once the network is back. */
+  function queueFeedback(form) {
+    var fields = {};
+    new FormData(form).forEach(function (value, key) { fields[key] = value; });
+    var item = { id: crypto.randomUUID(), action: form.action, fields: fields };
+    return new Promise(function (resolve, reject) {
+      var open = indexedDB.open("waymark", 1);
+      open.onupgradeneeded = function () { open.result.createObjectStore("feedback", { keyPath: "id" }); };
+      open.onerror = function () { reject(open.error); };
+      open.onsuccess = function () {
+        var tx = open.result.transaction("feedback", "readwrite");
+        tx.objectStore("feedback").put(item);
+        tx.oncomplete = resolve;
+        tx.onerror = function () { reject(tx.error); };
+      };
+    }).then(function () {
+      return navigator.serviceWorker.ready.then(function (registration) {
+        if (registration.sync) return registration.sync.register("waymark-feedback").catch(function () {});
+      });
+    });
+  }
+  function sendQueued() {
+    if (navigator.onLine && navigator.serviceWorker.controller) {
+      navigator.serviceWorker.controller.postMessage("waymark:send-feedback");
+    }
+  }
+  var feedbackForm = document.querySelector("form[data-feedback]");
+  if (feedbackForm && window.indexedDB) {
+    feedbackForm.addEventListener("submit", function (event) {
+      if (navigator.onLine) return; // online: the plain form post
+      event.preventDefault();
+      var note = feedbackForm.querySelector("[data-feedback-status]");
+      queueFeedback(feedbackForm).then(function () {
+        if (note) note.textContent = feedbackForm.getAttribute("data-text-queued");
+        feedbackForm.reset();
+      });
+    });
+  }
+  window.addEventListener("online", sendQueued);
+  navigator.serviceWorker.ready.then(sendQueued);
+
   /* The offline page lists what this phone has saved in this language. */
   var list = document.querySelector("[data-saved-list]");
   if (list) {

@@ -31,7 +31,52 @@ self.addEventListener("activate", (event) => {
 
 self.addEventListener("message", (event) => {
   if (event.data === "waymark:skip-waiting") self.skipWaiting();
+  if (event.data === "waymark:send-feedback") event.waitUntil(sendQueuedFeedback());
 });
+
+self.addEventListener("sync", (event) => {
+  if (event.tag === "waymark-feedback") event.waitUntil(sendQueuedFeedback());
+});
+
+/* Reports written offline wait in IndexedDB ("waymark" / "feedback"); each carries its own
+ * id, which the server uses to keep a report once however many times it arrives. */
+function feedbackStore(mode) {
+  return new Promise((resolve, reject) => {
+    const open = indexedDB.open("waymark", 1);
+    open.onupgradeneeded = () => open.result.createObjectStore("feedback", { keyPath: "id" });
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => resolve(open.result.transaction("feedback", mode).objectStore("feedback"));
+  });
+}
+
+function request(idbRequest) {
+  return new Promise((resolve, reject) => {
+    idbRequest.onsuccess = () => resolve(idbRequest.result);
+    idbRequest.onerror = () => reject(idbRequest.error);
+  });
+}
+
+let sending = null;
+function sendQueuedFeedback() {
+  if (!sending) sending = sendAll().finally(() => (sending = null));
+  return sending;
+}
+
+async function sendAll() {
+  const items = await request((await feedbackStore("readonly")).getAll());
+  for (const item of items) {
+    const body = new URLSearchParams(item.fields);
+    body.set("client_id", item.id);
+    let response;
+    try {
+      response = await fetch(item.action, { method: "POST", body, credentials: "omit" });
+    } catch (error) {
+      return; // still offline: try again later
+    }
+    const final = response.ok || (response.status >= 400 && response.status < 500 && response.status !== 429);
+    if (final) await request((await feedbackStore("readwrite")).delete(item.id));
+  }
+}
 
 function neverStored(url) {
   return (

@@ -110,3 +110,49 @@ def test_save_a_language_update_one_change_and_remove_everything(phone, demo_ser
     tab.wait_for_selector("html[data-saved-removed]")
     assert tab.evaluate("caches.keys()") == []
     assert tab.evaluate("navigator.serviceWorker.getRegistrations().then(r => r.length)") == 0
+
+
+def feedback_count(demo_server, message):
+    output = demo_server.manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from cms.models import Feedback\n"
+        f"print(Feedback.objects.filter(message={message!r}).count())",
+    )
+    return int(output.strip().splitlines()[-1])
+
+
+def test_a_report_written_offline_is_sent_once_when_back_online(phone, demo_server):
+    tab = first_visit(phone, "/es/temas/denunciar/")
+    phone.set_offline(True)
+    tab.goto("/es/temas/denunciar/")
+    tab.get_by_text("¿Hay algún error en esta página?").click()
+    message = "Sin conexión: el horario cambió."
+    tab.get_by_label("¿Qué está mal?").fill(message)
+    tab.get_by_role("button", name="Enviar").click()
+    status = tab.locator("[data-feedback-status]")
+    status.wait_for()
+    assert "se enviará cuando vuelva a tener conexión" in status.inner_text()
+    assert feedback_count(demo_server, message) == 0
+    phone.set_offline(False)
+    tab.evaluate("window.dispatchEvent(new Event('online'))")
+    for _ in range(50):
+        if feedback_count(demo_server, message):
+            break
+        tab.wait_for_timeout(200)
+    assert feedback_count(demo_server, message) == 1
+    # A later visit finds nothing left to send.
+    tab.reload()
+    tab.wait_for_timeout(1000)
+    assert feedback_count(demo_server, message) == 1
+    queued = tab.evaluate(
+        """() => new Promise((resolve) => {
+            const open = indexedDB.open("waymark", 1);
+            open.onsuccess = () => {
+                const req = open.result.transaction("feedback").objectStore("feedback").count();
+                req.onsuccess = () => resolve(req.result);
+            };
+        })"""
+    )
+    assert queued == 0

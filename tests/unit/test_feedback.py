@@ -128,3 +128,10 @@ def test_editors_read_reports_in_the_admin_inbox(client, reader):
     feedback.refresh_from_db()
     assert feedback.status == "done" and feedback.notes == "Fixed the hours."
     assert feedback.message == "Les heures sont fausses."  # read-only for editors
+
+
+def test_a_report_queued_offline_is_kept_once_however_often_it_arrives(reader):
+    queued = "7b0c6d4e-1f2a-4b3c-8d9e-0a1b2c3d4e5f"
+    for _ in range(3):
+        assert post(reader, client_id=queued).status_code == 200
+    assert Feedback.objects.filter(client_id=queued).count() == 1
