@@ -156,3 +156,30 @@ def test_a_report_written_offline_is_sent_once_when_back_online(phone, demo_serv
         })"""
     )
     assert queued == 0
+
+
+def test_a_new_version_is_offered_never_forced(phone, demo_server):
+    tab = first_visit(phone, "/es/")
+    first = tab.evaluate("navigator.serviceWorker.controller.scriptURL")
+    # An editor republishes the Spanish home page, which every Spanish phone precaches.
+    demo_server.manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from home.models import HomePage\n"
+        "p = HomePage.objects.get(locale__language_code='es')\n"
+        "p.save_revision().publish()",
+    )
+    tab.reload()
+    tab.evaluate("window.stillReading = true")
+    banner = tab.locator("[data-update-banner]")
+    banner.wait_for(state="visible", timeout=20_000)
+    assert "Hay una nueva versión de este sitio." in banner.inner_text()
+    tab.wait_for_timeout(1000)
+    assert tab.evaluate("window.stillReading") is True  # nothing reloaded by itself
+    with tab.expect_navigation():
+        banner.get_by_role("button", name="Recargar").click()
+    assert tab.evaluate("window.stillReading") is None
+    assert tab.evaluate(READY) == "activated"
+    assert tab.evaluate("navigator.serviceWorker.controller.scriptURL") == first
+    assert not tab.locator("[data-update-banner]").is_visible()
