@@ -207,6 +207,13 @@ def offline_manifest(request):
     """
     code = translation.get_language()
     pages = language_pages(code)
+    # The offline search index changes whenever any page does.
+    pages.append(
+        {
+            "url": reverse("search_index"),
+            "version": short_hash(json.dumps([page["version"] for page in pages])),
+        }
+    )
     sizes = cache.get_many([size_key(page["url"]) for page in pages])
     for page in pages:
         page["bytes"] = sizes.get(size_key(page["url"]))

@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.feedback import submit_feedback
 from cms.offline import offline_manifest, offline_page, service_worker, web_manifest
+from cms.search import search, search_index
 from cms.sitemap import sitemap
 
 urlpatterns = [
@@ -26,6 +27,8 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(
     path("feedback/", submit_feedback, name="feedback"),
     path("offline/", offline_page, name="offline_page"),
+    path("search/", search, name="search"),
+    path("search-index.json", search_index, name="search_index"),
     path("offline.json", offline_manifest, name="offline_manifest"),
     path("manifest.webmanifest", web_manifest, name="web_manifest"),
     path("", include(wagtail_urls)),

@@ -44,6 +44,7 @@ from wagtail.models import (
     WorkflowMixin,
 )
 from wagtail.search import index
+from wagtail.search.queryset import SearchableQuerySetMixin
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from cms.models import Source
@@ -202,7 +203,7 @@ def can_edit_language(user, language_code):
     return user.is_superuser or user.has_perm(f"services.edit_{language_code}")
 
 
-class ServiceQuerySet(models.QuerySet):
+class ServiceQuerySet(SearchableQuerySetMixin, models.QuerySet):
     """Queries readers' pages make: live services in the source language."""
 
     def sources(self):

@@ -195,6 +195,57 @@
   window.addEventListener("online", sendQueued);
   navigator.serviceWorker.ready.then(sendQueued);
 
+  /* Search works offline over the saved pages; online the form goes to the server. */
+  var searchForm = document.querySelector("form[data-search]");
+  var offlineResults = document.querySelector("[data-offline-search]");
+  function fold(text) {
+    return text.toLowerCase().normalize("NFKD").replace(/[\u0300-\u036f]/g, "");
+  }
+  function searchSaved(query) {
+    var terms = fold(query).match(/[\p{L}\p{N}]+/gu) || [];
+    return caches.match(searchForm.getAttribute("data-index")).then(function (response) {
+      if (!response) return [];
+      return response.json().then(function (index) {
+        return index.entries.filter(function (entry) {
+          var text = fold(entry.title + " " + entry.text);
+          return terms.length && terms.every(function (term) { return text.indexOf(term) !== -1; });
+        });
+      });
+    }).then(function (matches) {
+      return caches.open(PAGES).then(function (cache) {
+        return Promise.all(matches.map(function (entry) {
+          return caches.match(entry.url).then(function (saved) { return saved ? entry : null; });
+        }));
+      });
+    }).then(function (found) { return found.filter(Boolean); });
+  }
+  if (searchForm && offlineResults) {
+    searchForm.addEventListener("submit", function (event) {
+      if (navigator.onLine) return;
+      event.preventDefault();
+      var query = searchForm.querySelector("[name=q]").value.trim();
+      searchSaved(query).then(function (found) {
+        offlineResults.textContent = "";
+        var heading = document.createElement("p");
+        heading.textContent = searchForm.getAttribute(found.length ? "data-text-offline-results" : "data-text-offline-none");
+        offlineResults.appendChild(heading);
+        var list = document.createElement("ul");
+        list.className = "topic-list";
+        found.forEach(function (entry) {
+          var li = document.createElement("li");
+          var a = document.createElement("a");
+          a.href = entry.url;
+          a.textContent = entry.title;
+          li.appendChild(a);
+          list.appendChild(li);
+        });
+        offlineResults.appendChild(list);
+        offlineResults.hidden = false;
+        offlineResults.scrollIntoView();
+      });
+    });
+  }
+
   /* The offline page lists what this phone has saved in this language. */
   var list = document.querySelector("[data-saved-list]");
   if (list) {
@@ -204,7 +255,7 @@
           return cache.keys().then(function (requests) {
             return Promise.all(requests.map(function (request) {
               var path = new URL(request.url).pathname;
-              if (path.indexOf("/" + lang + "/") !== 0 || /\/offline\/$/.test(path)) return null;
+              if (path.indexOf("/" + lang + "/") !== 0 || /\/offline\/$|\.json$/.test(path)) return null;
               return cache.match(request).then(function (response) {
                 return response.text().then(function (html) {
                   var title = new DOMParser().parseFromString(html, "text/html").title;

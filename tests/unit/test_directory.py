@@ -78,7 +78,7 @@ def test_reader_filters_free_confidential_open_now_spanish_speaking_and_taps_to_
 
 def test_filters_work_without_javascript_as_a_plain_get_form(reader, clinic):
     html = reader.get(directory().url).content.decode()
-    form = re.search(r"<form[^>]*>", html).group(0)
+    form = re.search(r"<form class=\"filters\"[^>]*>", html).group(0)
     assert 'method="get"' in form and f'action="{directory().url}"' in form
     assert '<button type="submit">' in html
 

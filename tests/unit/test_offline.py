@@ -112,7 +112,9 @@ def test_language_manifest_lists_every_page_and_service_and_follows_publishing(r
     urls = [page["url"] for page in data["pages"]]
     spanish_pages = TopicPage.objects.live().filter(locale__language_code="es").count()
     services = Service.objects.listed().count()
-    assert len(urls) == spanish_pages + 3 + services  # home, topic index, directory
+    # home, topic index, directory, and the offline search index
+    assert len(urls) == spanish_pages + 3 + services + 1
+    assert "/es/search-index.json" in urls
     assert "/es/servicios/text-a-tip/" in urls
     reader.get("/es/temas/")
     sizes = {
@@ -128,7 +130,7 @@ def test_language_manifest_lists_every_page_and_service_and_follows_publishing(r
         for page, old in zip(after["pages"], data["pages"], strict=True)
         if page["version"] != old["version"]
     }
-    assert changed == {legal.url}
+    assert changed == {legal.url, "/es/search-index.json"}
     assert after["version"] != data["version"]
     legal.unpublish()
     assert legal.url not in [
@@ -150,5 +152,7 @@ def test_precache_list_uses_the_offline_module(reader):
 def test_pages_send_the_version_offline_json_lists(reader):
     data = json.loads(reader.get("/es/offline.json").content)
     for page in data["pages"]:
+        if page["url"].endswith(".json"):
+            continue
         response = reader.get(page["url"])
         assert response["X-Waymark-Version"] == page["version"], page["url"]
