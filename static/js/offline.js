@@ -135,10 +135,17 @@
       .catch(function () { say(text("failed")); });
   }
 
-  /* Remove saved pages: every cache and the worker itself, at once. */
+  /* Remove saved pages: every cache, the queued reports and the worker itself, at once. */
   function removeSaved() {
     return caches.keys()
       .then(function (names) { return Promise.all(names.map(function (name) { return caches.delete(name); })); })
+      .then(function () {
+        return new Promise(function (resolve) {
+          if (!window.indexedDB) return resolve();
+          var request = indexedDB.deleteDatabase("waymark");
+          request.onsuccess = request.onerror = request.onblocked = function () { resolve(); };
+        });
+      })
       .then(function () { return navigator.serviceWorker.getRegistrations(); })
       .then(function (registrations) { return Promise.all(registrations.map(function (r) { return r.unregister(); })); })
       .then(function () {
@@ -164,10 +171,11 @@
       open.onupgradeneeded = function () { open.result.createObjectStore("feedback", { keyPath: "id" }); };
       open.onerror = function () { reject(open.error); };
       open.onsuccess = function () {
-        var tx = open.result.transaction("feedback", "readwrite");
+        var db = open.result;
+        var tx = db.transaction("feedback", "readwrite");
         tx.objectStore("feedback").put(item);
-        tx.oncomplete = resolve;
-        tx.onerror = function () { reject(tx.error); };
+        tx.oncomplete = function () { db.close(); resolve(); };
+        tx.onerror = function () { db.close(); reject(tx.error); };
       };
     }).then(function () {
       return navigator.serviceWorker.ready.then(function (registration) {

@@ -41,11 +41,17 @@ self.addEventListener("sync", (event) => {
 /* Reports written offline wait in IndexedDB ("waymark" / "feedback"); each carries its own
  * id, which the server uses to keep a report once however many times it arrives. */
 function feedbackStore(mode) {
+  // Each use opens and then closes the database, so "Remove saved pages" can delete it.
   return new Promise((resolve, reject) => {
     const open = indexedDB.open("waymark", 1);
     open.onupgradeneeded = () => open.result.createObjectStore("feedback", { keyPath: "id" });
     open.onerror = () => reject(open.error);
-    open.onsuccess = () => resolve(open.result.transaction("feedback", mode).objectStore("feedback"));
+    open.onsuccess = () => {
+      const db = open.result;
+      const transaction = db.transaction("feedback", mode);
+      transaction.oncomplete = transaction.onabort = () => db.close();
+      resolve(transaction.objectStore("feedback"));
+    };
   });
 }
 

@@ -124,6 +124,8 @@ def test_save_a_language_update_one_change_and_remove_everything(phone, demo_ser
     tab.wait_for_selector("html[data-saved-removed]")
     assert tab.evaluate("caches.keys()") == []
     assert tab.evaluate("navigator.serviceWorker.getRegistrations().then(r => r.length)") == 0
+    databases = tab.evaluate("indexedDB.databases().then(list => list.map(d => d.name))")
+    assert "waymark" not in databases
 
 
 def feedback_count(demo_server, message):
