@@ -72,7 +72,9 @@ def source_strings():
                 continue
             text = path.read_text(encoding="utf-8")
             if path.suffix != ".py":
+                # Indentation means nothing in a template, but Python's tokenizer minds it.
                 text = templatize(text, origin=str(path))
+                text = "\n".join(line.lstrip() for line in text.splitlines())
             for _line, _function, message, _comments in extract_python(
                 io.BytesIO(text.encode()), keywords.keys(), [], {}
             ):
