@@ -54,11 +54,6 @@ class ReviewItem:
         return reverse("waymark_confirm_review", args=[self.kind, self.obj.pk])
 
 
-def service_owner(service, first_revisions):
-    """Who answers for a service: whoever created its first revision."""
-    return first_revisions.get(service.pk)
-
-
 def review_items(language=None, kind=None, overdue_only=False, due_within=None):
     """Live topic pages and services with their review dates, soonest due first."""
     today = timezone.localdate()

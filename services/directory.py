@@ -8,7 +8,6 @@ translation exists, else from the source (marked with its language).
 import datetime
 
 from django import forms
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Exists, F, OuterRef, Prefetch, Subquery, prefetch_related_objects
 from django.db.models.functions import Coalesce, Lower
@@ -19,7 +18,7 @@ from cms.formatting import format_date_long
 
 from .hours import open_status, upcoming_exceptions, weekly_table
 from .languages import is_known, language_name
-from .models import Category, Service, ServiceLanguage, ServiceLocation
+from .models import Category, Service, ServiceLanguage, ServiceLocation, source_language_code
 
 PAGE_SIZE = 20
 TEXT_FIELDS = [
@@ -36,10 +35,6 @@ FLAG_FILTERS = [
     ("confidential", _("Confidential")),
     ("no_police", _("No police involvement")),
 ]
-
-
-def source_language():
-    return settings.LANGUAGE_CODE
 
 
 class DirectoryFilterForm(forms.Form):
@@ -68,14 +63,6 @@ class DirectoryFilterForm(forms.Form):
             ),
         ]
 
-    @property
-    def active(self):
-        """Whether any filter narrows the list."""
-        data = self.cleaned_data if self.is_bound and hasattr(self, "cleaned_data") else {}
-        return any(
-            data.get(name) for name in ("category", "language", *dict(FLAG_FILTERS), "open_now")
-        )
-
 
 class ServiceView:
     """One service as a reader sees it: translated words over shared structure."""
@@ -86,7 +73,7 @@ class ServiceView:
         self.language_code = language_code
         # When the words are not in the reader's language, say which language they are in.
         self.text_language = (
-            text.locale.language_code if text is not structure else source_language()
+            text.locale.language_code if text is not structure else source_language_code()
         )
         self.page_url = url
         self.now = now
@@ -261,7 +248,7 @@ def localize(sources, language_code, now=None, url_for=None):
     """ServiceViews for source services, words in `language_code` where translated (one query)."""
     now = now or timezone.now()
     translations = {}
-    if language_code != source_language() and sources:
+    if language_code != source_language_code() and sources:
         for row in (
             Service.objects.filter(
                 translation_key__in=[source.translation_key for source in sources],
@@ -286,7 +273,7 @@ def localize(sources, language_code, now=None, url_for=None):
 
 def ordered_by_local_name(queryset, language_code):
     """Services in alphabetical order of their name in the reader's language."""
-    if language_code == source_language():
+    if language_code == source_language_code():
         return queryset.order_by(Lower("name"), "pk")
     translated_name = Service.objects.filter(
         translation_key=OuterRef("translation_key"),
@@ -373,7 +360,6 @@ def directory_page_context(request, url_for, now=None):
         "services": localize(sources, language_code, now, url_for),
         "page_obj": page_obj,
         "query_without_page": query.urlencode(),
-        "filters_active": form.is_bound and form.active,
         "now": now,
         "invalid": False,
     }
