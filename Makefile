@@ -8,7 +8,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 export DJANGO_SETTINGS_MODULE ?= cms.settings.dev
 
-.PHONY: run test lint format setup-db clean
+.PHONY: run prod test lint format setup-db clean
 
 # The venv is rebuilt only when a requirements file changes.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -28,6 +28,16 @@ setup-db: $(VENV)/.installed
 run: setup-db
 	@echo "Serving the Waymark demo on http://127.0.0.1:$(PORT)/ (admin: http://127.0.0.1:$(PORT)/admin/)"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
+
+# The demo with production settings, served by gunicorn (gunicorn.conf.py). Over plain
+# HTTP on this machine, so no HTTPS redirect; a local secret key is kept in .secret_key.
+prod: export DJANGO_SETTINGS_MODULE = cms.settings.production
+prod: export ALLOWED_HOSTS ?= 127.0.0.1,localhost
+prod: export SECURE_SSL_REDIRECT ?= 0
+prod: export SECRET_KEY ?= $(shell test -s .secret_key || $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > .secret_key; cat .secret_key)
+prod: setup-db
+	@echo "Serving Waymark with production settings on http://127.0.0.1:$(PORT)/"
+	PORT=$(PORT) $(VENV)/bin/gunicorn -c gunicorn.conf.py cms.wsgi
 
 test: $(VENV)/.installed
 	$(PY) manage.py compile_translations

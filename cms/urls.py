@@ -8,6 +8,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.feedback import submit_feedback
+from cms.health import healthz
 from cms.offline import offline_manifest, offline_page, service_worker, web_manifest
 from cms.search import search, search_index
 from cms.sitemap import sitemap
@@ -17,6 +18,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("sw.js", service_worker, name="service_worker"),
+    path("healthz", healthz, name="healthz"),
 ]
 
 if settings.DEBUG:
