@@ -61,28 +61,22 @@ def status_of(source, translation, synced):
 def matrix(kind=None, status=None):
     """Rows of (source item, kind, {language: (status, translation)}) for the report."""
     rows = []
-    if kind in (None, "", "page"):
-        sources = (
-            Page.objects.live().filter(locale__language_code=SOURCE, depth__gt=1).order_by("path")
-        )
+    sources_by_kind = {
+        "page": Page.objects.live().filter(locale__language_code=SOURCE, depth__gt=1),
+        "service": Service.objects.sources().filter(live=True),
+    }
+    for name, sources in sources_by_kind.items():
+        if kind not in (None, "", name):
+            continue
+        sources = list(sources.order_by("path" if name == "page" else "name"))
         translations = (
-            Page.objects.filter(translation_key__in=[page.translation_key for page in sources])
+            sources_by_kind[name]
+            .model.objects.filter(translation_key__in=[item.translation_key for item in sources])
             .exclude(locale__language_code=SOURCE)
             .select_related("locale")
             .annotate(synced=synced_at())
         )
-        rows += _rows("page", sources, translations)
-    if kind in (None, "", "service"):
-        sources = Service.objects.sources().filter(live=True)
-        translations = (
-            Service.objects.filter(
-                translation_key__in=[service.translation_key for service in sources]
-            )
-            .exclude(locale__language_code=SOURCE)
-            .select_related("locale")
-            .annotate(synced=synced_at())
-        )
-        rows += _rows("service", sources, translations)
+        rows += _rows(name, sources, translations)
     if status:
         rows = [row for row in rows if status in {cell[0] for cell in row["cells"].values()}]
     return rows

@@ -46,10 +46,36 @@ class ReaderSettings(BaseSiteSetting):
         verbose_name = _("reader settings")
 
 
-class ReviewDates(models.Model):
-    """When content was last checked and when it must be checked again (NHS pattern)."""
+class ReviewSchedule:
+    """When an item must be checked again, counted from `reviewed_on` (pages and services).
+
+    Subclasses give `reviewed_on`, a `review_interval_days` field and a default.
+    """
 
     default_review_interval_days = 180
+
+    @property
+    def review_interval(self):
+        """The interval in force: this item's own, or its type's default."""
+        days = self.review_interval_days or self.default_review_interval_days
+        return datetime.timedelta(days=days)
+
+    @property
+    def next_review_due(self):
+        """The date by which a reviewer must check this content again (None: never checked)."""
+        if self.reviewed_on is None:
+            return None
+        return self.reviewed_on + self.review_interval
+
+    @property
+    def review_overdue(self):
+        """Never checked, or the next review date has passed."""
+        due = self.next_review_due
+        return due is None or due < timezone.localdate()
+
+
+class ReviewDates(ReviewSchedule, models.Model):
+    """When content was last checked and when it must be checked again (NHS pattern)."""
 
     last_reviewed = models.DateField(_("last reviewed"), default=datetime.date.today)
     review_interval_days = models.PositiveSmallIntegerField(
@@ -70,20 +96,8 @@ class ReviewDates(models.Model):
         abstract = True
 
     @property
-    def review_interval(self):
-        """The interval in force: this item's own, or its type's default."""
-        days = self.review_interval_days or self.default_review_interval_days
-        return datetime.timedelta(days=days)
-
-    @property
-    def next_review_due(self):
-        """The date by which a reviewer must check this content again."""
-        return self.last_reviewed + self.review_interval
-
-    @property
-    def review_overdue(self):
-        """Whether the next review date has passed."""
-        return self.next_review_due < timezone.localdate()
+    def reviewed_on(self):
+        return self.last_reviewed
 
 
 class Feedback(models.Model):

@@ -1,6 +1,7 @@
 """Phone numbers and short codes: validated once, stored in E.164, shown in national format."""
 
 import re
+from urllib.parse import quote
 
 import phonenumbers
 from django.core.exceptions import ValidationError
@@ -40,3 +41,10 @@ def display_phone(value, region=DEFAULT_REGION):
     if phonenumbers.region_code_for_number(parsed) == region:
         return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def phone_href(number, text=False, keyword="", extension=""):
+    """One tap: a tel: link to call, or an sms: link with the keyword pre-filled to text."""
+    if text:
+        return f"sms:{number}" + (f"?body={quote(keyword)}" if keyword else "")
+    return f"tel:{number}" + (f",{extension}" if extension else "")

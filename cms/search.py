@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from wagtail.models import Locale
 
-from home.models import ServiceDirectoryPage, TopicPage, plain_text
+from home.models import TopicPage, plain_text
+from services.directory import directory_url
 from services.models import Service
 
 MAX_QUERY = 100
@@ -85,11 +86,6 @@ def page_text(page):
     return " ".join(part for part in parts if part)
 
 
-def directory_url(locale):
-    page = ServiceDirectoryPage.objects.live().filter(locale=locale).first()
-    return page.url if page else None
-
-
 @require_safe
 def search(request):
     """/<lang>/search/?q=: results in the reader's language, or a clear word on the query."""
@@ -106,7 +102,7 @@ def search(request):
         {"title": page.title, "url": page.url, "excerpt": highlight(page_text(page), query)}
         for page in pages[:MAX_RESULTS]
     ]
-    base = directory_url(locale)
+    base = directory_url(locale.language_code, request)
     if base:
         services = Service.objects.filter(locale=locale, live=True).search(query, operator="and")
         results += [
@@ -132,7 +128,7 @@ def search_index(request):
     for page in TopicPage.objects.live().filter(locale=locale).order_by("path"):
         text = " ".join([page.summary, *(plain_text(str(block.render())) for block in page.body)])
         entries.append({"url": page.url, "title": page.title, "text": text[:INDEX_TEXT]})
-    base = directory_url(locale)
+    base = directory_url(locale.language_code, request)
     if base:
         for service in Service.objects.filter(locale=locale, live=True).order_by("slug"):
             text = " ".join([service.description, service.eligibility_description])

@@ -1,7 +1,5 @@
 """StreamField blocks for topic pages: questions and answers, callouts, contacts, text."""
 
-from urllib.parse import quote
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorList
@@ -9,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 
-from cms.phones import display_phone, normalize_phone
+from cms.phones import display_phone, normalize_phone, phone_href
 from services.blocks import GetHelpBlock, ServiceChooserBlock
 
 # Editors get a small, safe palette: emphasis, links and lists; no headings
@@ -154,11 +152,8 @@ class ContactBlock(blocks.StructBlock):
             href, phone, keyword = service_contact(value["service"], kind) or ("", "", "")
             context.update(href=href, display_phone=display_phone(phone), keyword=keyword)
             return context
-        if kind == "call":
-            href = f"tel:{phone}"
-        elif kind == "text":
-            keyword = value.get("keyword")
-            href = f"sms:{phone}" + (f"?body={quote(keyword)}" if keyword else "")
+        if kind in ("call", "text"):
+            href = phone_href(phone, text=kind == "text", keyword=value.get("keyword"))
         else:
             href = value.get("url")
         context.update(href=href, display_phone=display_phone(phone), keyword=value.get("keyword"))

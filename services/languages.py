@@ -26,9 +26,14 @@ def language_choices():
     return [(code, f"{names[code]} ({code})") for code in [*common, *rest]]
 
 
+@cache
+def _known_set():
+    return frozenset(_known_codes())
+
+
 def is_known(code):
     """Whether a code is one we can name (ISO 639-1 or 639-3, as CLDR knows them)."""
-    return code in set(_known_codes())
+    return code in _known_set()
 
 
 def language_name(code, language_code=None):

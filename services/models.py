@@ -9,7 +9,6 @@ language, so it is edited once and a changed phone number reaches every
 reader at once.
 """
 
-import datetime
 import uuid
 from urllib.parse import quote
 
@@ -47,8 +46,8 @@ from wagtail.search import index
 from wagtail.search.queryset import SearchableQuerySetMixin
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
-from cms.models import Source
-from cms.phones import display_phone, normalize_phone
+from cms.models import ReviewSchedule, Source
+from cms.phones import display_phone, normalize_phone, phone_href
 
 from .forms import ServiceForm
 from .languages import language_choices
@@ -216,6 +215,7 @@ class ServiceQuerySet(SearchableQuerySetMixin, models.QuerySet):
 
 
 class Service(
+    ReviewSchedule,
     WorkflowMixin,
     DraftStateMixin,
     LockableMixin,
@@ -507,24 +507,9 @@ class Service(
         )
 
     @property
-    def review_interval(self):
-        """The interval in force: this service's own, or the default."""
-        return datetime.timedelta(
-            days=self.review_interval_days or self.default_review_interval_days
-        )
-
-    @property
-    def next_review_due(self):
-        """The date by which someone must check the details again (today if never verified)."""
-        if self.assured_date is None:
-            return None
-        return self.assured_date + self.review_interval
-
-    @property
-    def review_overdue(self):
-        """Never verified, or verified too long ago."""
-        due = self.next_review_due
-        return due is None or due < timezone.localdate()
+    def reviewed_on(self):
+        """The last verification, which the review schedule counts from (None: never)."""
+        return self.assured_date
 
     def get_preview_template(self, request, mode_name):
         return "services/service_detail.html"
@@ -592,13 +577,14 @@ class ServicePhone(Orderable):
     @property
     def href(self):
         """One tap: tel: to call, sms: with the keyword pre-filled to text."""
-        if self.kind == self.Kind.TEXT:
-            return f"sms:{self.number}" + (
-                f"?body={quote(self.sms_keyword)}" if self.sms_keyword else ""
-            )
         if self.kind == self.Kind.FAX:
             return ""
-        return f"tel:{self.number}" + (f",{self.extension}" if self.extension else "")
+        return phone_href(
+            self.number,
+            text=self.kind == self.Kind.TEXT,
+            keyword=self.sms_keyword,
+            extension=self.extension,
+        )
 
 
 class OpeningHours(Orderable):
