@@ -17,6 +17,8 @@ from home.models import TopicPage, plain_text
 from services.directory import directory_url
 from services.models import Service
 
+from .search_backend import backend_for
+
 MAX_QUERY = 100
 MAX_RESULTS = 30
 INDEX_TEXT = 1500  # characters of each page's text kept in the offline index
@@ -43,20 +45,37 @@ def problem_with(query):
     return None
 
 
+# Arabic writes "the", "and the", "with the" and "for the" as part of the word.
+ARABIC_ARTICLES = ("وال", "بال", "كال", "فال", "لل", "ال")
+
+
+def matches(word, terms):
+    """Whether a text word is one of the query's words or, when the query's word is long
+    enough to have a stem, another form of it ("denunciar" for "denuncié")."""
+    for article in ARABIC_ARTICLES:
+        if word.startswith(article) and len(word) > len(article) + 2:
+            word = word[len(article) :]
+            break
+    return any(
+        word == term or (len(term) >= 5 and word.startswith(term[: max(4, len(term) - 3)]))
+        for term in terms
+    )
+
+
 def highlight(text, query, length=220):
     """An excerpt around the first matched word, matched words in <mark>, everything escaped."""
     terms = {word for word in words(query) if len(word) > 1}
-    tokens = list(re.finditer(r"\w+", text))
-    start = 0
-    for token in tokens:
-        if words(token.group())[:1] and words(token.group())[0] in terms:
-            start = max(0, token.start() - 60)
-            break
+
+    def matched(token):
+        folded = words(token.group())
+        return bool(folded) and matches(folded[0], terms)
+
+    first = next((token for token in re.finditer(r"\w+", text) if matched(token)), None)
+    start = max(0, first.start() - 60) if first else 0
     excerpt = text[start : start + length]
     out, last = [], 0
     for token in re.finditer(r"\w+", excerpt):
-        folded = words(token.group())
-        if folded and folded[0] in terms:
+        if matched(token):
             out.append(escape(excerpt[last : token.start()]))
             out.append(f"<mark>{escape(token.group())}</mark>")
             last = token.end()
@@ -97,14 +116,17 @@ def search(request):
         status = 200 if not query else 400
         return TemplateResponse(request, "search.html", context, status=status)
     locale = Locale.get_active()
-    pages = TopicPage.objects.live().filter(locale=locale).search(query, operator="and")
+    backend = backend_for(locale.language_code)
+    pages = backend.search(query, TopicPage.objects.live().filter(locale=locale), operator="and")
     results = [
         {"title": page.title, "url": page.url, "excerpt": highlight(page_text(page), query)}
         for page in pages[:MAX_RESULTS]
     ]
     base = directory_url(locale.language_code, request)
     if base:
-        services = Service.objects.filter(locale=locale, live=True).search(query, operator="and")
+        services = backend.search(
+            query, Service.objects.filter(locale=locale, live=True), operator="and"
+        )
         results += [
             {
                 "title": service.name,

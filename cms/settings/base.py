@@ -164,11 +164,12 @@ WAGTAIL_SITE_NAME = "Waymark"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # PostgreSQL's default text search configuration is English: its stop words
-    # ("its", "a") and stemming would break Spanish, Haitian Creole and Arabic
-    # searches. "simple" treats every language alike until per-language
-    # configurations arrive.
-    WAGTAILSEARCH_BACKENDS["default"]["SEARCH_CONFIG"] = "simple"
+    # Each page and service is indexed with its own language's stemming and stop
+    # words (Haitian Creole, which PostgreSQL has no dictionary for, with "simple").
+    WAGTAILSEARCH_BACKENDS["default"] = {
+        "BACKEND": "cms.search_backend",
+        "SEARCH_CONFIG": "simple",
+    }
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "txt", "xlsx"]
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 5 * 1024 * 1024
