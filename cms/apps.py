@@ -1,4 +1,4 @@
-"""App config for the project package: loads the Babel supplements at start-up."""
+"""App config for the project package: Babel supplements and cache invalidation at start-up."""
 
 from django.apps import AppConfig
 
@@ -11,6 +11,8 @@ class CmsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from cms.caching import connect_signals
         from cms.formatting import supplement_babel_locales
 
         supplement_babel_locales()
+        connect_signals()

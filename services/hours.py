@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cms.caching import valid_until
 from cms.formatting import babel_locale
 
 UTC = datetime.UTC
@@ -203,6 +204,8 @@ def open_status(service, weekly, exceptions, now=None, language_code=None):
     if not weekly and not exceptions:
         return OpenStatus("unknown", now, language_code=language_code)
     today = now.date()
+    # "tomorrow at 9:00 AM" becomes wrong at midnight, the status at the next change.
+    valid_until(datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time(), tz))
     spans = merged_spans(
         today - datetime.timedelta(days=1),
         today + datetime.timedelta(days=LOOKAHEAD_DAYS),
@@ -217,8 +220,11 @@ def open_status(service, weekly, exceptions, now=None, language_code=None):
         if span.contains(now):
             # Open for longer than we look ahead (24 hours every day): no closing to announce.
             closes = span.end.astimezone(tz) if span.end < horizon else None
+            if closes is not None:
+                valid_until(closes)
             return OpenStatus("open", now, closes_at=closes, language_code=language_code)
         if span.start.astimezone(UTC) > now.astimezone(UTC):
+            valid_until(span.start)
             return OpenStatus(
                 "closed", now, opens_at=span.start.astimezone(tz), language_code=language_code
             )
@@ -275,6 +281,12 @@ def upcoming_exceptions(exceptions, language_code=None, today=None, days=60):
     today = today or timezone.localdate()
     locale = babel_locale(language_code)
     described = []
+    if exceptions:  # the list moves on at midnight
+        valid_until(
+            datetime.datetime.combine(
+                today + datetime.timedelta(days=1), datetime.time(), site_timezone()
+            )
+        )
     for exception in sorted(exceptions, key=lambda e: e.date):
         if not today <= exception.date <= today + datetime.timedelta(days=days):
             continue

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "cms.caching.ReaderPageCache",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -116,6 +117,25 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Reader pages (see cms/caching.py). The page cache keeps whole pages per language;
+# it needs a cache every app server shares (Redis), so it is off without REDIS_URL.
+WAYMARK_PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "900" if REDIS_URL else "0"))
+# How long a CDN or reverse proxy may keep a reader page (it is purged on change),
+# and how long a browser may (it cannot be purged).
+WAYMARK_SHARED_CACHE_SECONDS = int(os.environ.get("SHARED_CACHE_SECONDS", "3600"))
+WAYMARK_BROWSER_CACHE_SECONDS = int(os.environ.get("BROWSER_CACHE_SECONDS", "60"))
+# The caching proxy or CDN in front, purged when content changes: a Varnish or
+# nginx URL here (for example http://127.0.0.1:6081), or another of Wagtail's
+# frontend cache backends configured in a settings module of your own.
+FRONTEND_CACHE_URL = os.environ.get("FRONTEND_CACHE_URL", "")
+if FRONTEND_CACHE_URL:
+    WAGTAILFRONTENDCACHE = {
+        "proxy": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": FRONTEND_CACHE_URL,
+        }
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,0 +1,263 @@
+"""Reader pages at any scale: a per-language page cache, Cache-Control for a CDN, and purges.
+
+Three layers keep reader pages fast, and every one of them forgets a page the
+moment an editor's change to it is committed:
+
+1. The page cache (Redis in production): whole anonymous reader responses,
+   keyed by language, host and URL. Each language has a *generation*; a change
+   moves the generations of the languages it shows in, so every cached page
+   of those languages is ignored at once (`invalidate`).
+2. `Cache-Control: public, max-age=…, s-maxage=…` on the same responses, so a
+   CDN or a reverse proxy may keep them; browsers keep them briefly.
+3. Purge requests to that proxy or CDN through Wagtail's frontend cache
+   backends (`WAGTAILFRONTENDCACHE`): each affected language's root URL, which
+   the shipped Varnish configuration (deploy/varnish.vcl) treats as "everything
+   under it", and the changed page's own URLs for CDNs that purge exact URLs.
+
+Opening hours make some pages change with the clock ("Open now, closes at
+3:00 PM"). Code that renders such a status calls `valid_until(moment)`, and
+every layer keeps that response only until then.
+"""
+
+import hashlib
+import logging
+import time
+import uuid
+from contextvars import ContextVar
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils.cache import patch_vary_headers
+
+log = logging.getLogger(__name__)
+
+STAFF_COOKIES = ("sessionid", "csrftoken")
+CACHE_HEADER = "X-Waymark-Cache"
+_valid_until = ContextVar("waymark_valid_until", default=None)
+
+
+def language_codes():
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def language_of(path):
+    """The reader language a URL belongs to ("/es/temas/" → "es"), or None."""
+    first = path.lstrip("/").split("/", 1)[0]
+    return first if first in language_codes() else None
+
+
+def valid_until(moment):
+    """Note that the response being rendered stops being true at `moment` (aware datetime)."""
+    holder = _valid_until.get()
+    if holder is not None:
+        stamp = moment.timestamp()
+        if holder[0] is None or stamp < holder[0]:
+            holder[0] = stamp
+
+
+def _generation_key(code):
+    return f"pagecache:generation:{code}"
+
+
+def generation(code):
+    """The current generation of a language's cached pages (made on first use)."""
+    key = _generation_key(code)
+    value = cache.get(key)
+    if value is None:
+        value = uuid.uuid4().hex[:12]
+        if not cache.add(key, value, None):
+            value = cache.get(key) or value
+    return value
+
+
+def invalidate(codes, urls=()):
+    """Forget every cached page of these languages, here and in the frontend cache."""
+    codes = sorted(set(codes))
+    if not codes:
+        return
+    cache.set_many({_generation_key(code): uuid.uuid4().hex[:12] for code in codes}, None)
+    purge_frontend_cache(codes, urls)
+    log.info("reader pages invalidated", extra={"languages": codes})
+
+
+def invalidate_on_commit(codes, urls=()):
+    """Invalidate once the change is committed: a reader who fetches the page in
+    between would otherwise put the old version back in the cache."""
+    codes, urls = set(codes), set(urls)
+    transaction.on_commit(lambda: invalidate(codes, urls))
+
+
+def purge_frontend_cache(codes, urls=()):
+    if not getattr(settings, "WAGTAILFRONTENDCACHE", None):
+        return
+    from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
+    from wagtail.models import Site
+
+    to_purge = set()
+    for site in Site.objects.all():
+        root = site.root_url.rstrip("/")
+        to_purge.update(f"{root}/{code}/" for code in codes)
+        to_purge.update(f"{root}/sw.js?lang={code}" for code in codes)
+        to_purge.add(f"{root}/sitemap.xml")
+    to_purge.update(url for url in urls if url and "://" in url)
+    purge_urls_from_cache(sorted(to_purge))
+
+
+def _cache_key(request, code):
+    url = f"{request.get_host()}{request.get_full_path()}"
+    digest = hashlib.sha256(url.encode()).hexdigest()[:32]
+    return f"pagecache:page:{code}:{generation(code)}:{digest}"
+
+
+def _is_reader_request(request):
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if "HTTP_AUTHORIZATION" in request.META:
+        return False
+    # Staff signed in to the admin are not served, and never fill, the readers' cache.
+    return not any(name in request.COOKIES for name in STAFF_COOKIES)
+
+
+def _is_cacheable(response):
+    return (
+        response.status_code == 200
+        and not getattr(response, "streaming", False)
+        and not response.cookies
+        and not response.has_header("Cache-Control")
+        and "cookie" not in response.get("Vary", "").lower()
+    )
+
+
+def _cache_control(expires_at):
+    """max-age for browsers, s-maxage for shared caches, both cut short by `expires_at`."""
+    browser = settings.WAYMARK_BROWSER_CACHE_SECONDS
+    shared = settings.WAYMARK_SHARED_CACHE_SECONDS
+    if expires_at is not None:
+        left = max(0, int(expires_at - time.time()))
+        browser, shared = min(browser, left), min(shared, left)
+    return f"public, max-age={browser}, s-maxage={shared}"
+
+
+class ReaderPageCache:
+    """Middleware: serve anonymous reader pages from the page cache and mark them cacheable.
+
+    It sits near the top of MIDDLEWARE, so a cached response carries every
+    header the middleware below added the first time (CSP, CORP, versions).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        code = language_of(request.path_info)
+        if code is None or not _is_reader_request(request):
+            return self.get_response(request)
+        seconds = settings.WAYMARK_PAGE_CACHE_SECONDS
+        key = _cache_key(request, code) if seconds > 0 and request.method == "GET" else None
+        if key is not None:
+            stored = cache.get(key)
+            if stored is not None:
+                return self._rebuild(stored)
+        token = _valid_until.set([None])
+        try:
+            response = self.get_response(request)
+            expires_at = _valid_until.get()[0]
+        finally:
+            _valid_until.reset(token)
+        if not _is_cacheable(response):
+            return response
+        response["Cache-Control"] = _cache_control(expires_at)
+        patch_vary_headers(response, ["Accept-Encoding"])
+        if key is not None:
+            if expires_at is not None:
+                seconds = min(seconds, int(expires_at - time.time()))
+            if seconds > 0:
+                cache.set(key, self._freeze(response, expires_at), seconds)
+            response[CACHE_HEADER] = "miss"
+        return response
+
+    @staticmethod
+    def _freeze(response, expires_at):
+        headers = [(name, value) for name, value in response.items() if name != "Cache-Control"]
+        return (response.status_code, headers, response.content, expires_at)
+
+    @staticmethod
+    def _rebuild(stored):
+        status, headers, content, expires_at = stored
+        response = HttpResponse(content, status=status)
+        for name, value in headers:
+            response[name] = value
+        response["Cache-Control"] = _cache_control(expires_at)
+        response[CACHE_HEADER] = "hit"
+        return response
+
+
+# What a change shows in. An English (source) page or service shows in every
+# language: untranslated services are read in English, and translations say when
+# their English source has changed. A translation shows in its own language and
+# in the language links of the others.
+
+
+def languages_of(instance):
+    locale = getattr(instance, "locale", None)
+    if locale is None or locale.language_code == settings.LANGUAGE_CODE:
+        return language_codes()
+    codes = set(
+        type(instance)
+        ._default_manager.filter(translation_key=instance.translation_key)
+        .values_list("locale__language_code", flat=True)
+    )
+    return codes | {locale.language_code}
+
+
+def _full_url(instance):
+    try:
+        return instance.get_full_url()
+    except Exception:  # a page outside any site has no URL to purge; its languages still are
+        return None
+
+
+def page_changed(sender, instance, **kwargs):
+    """Published, unpublished, moved or deleted: forget the languages it shows in."""
+    invalidate_on_commit(languages_of(instance), [_full_url(instance)])
+
+
+def service_changed(sender, instance, **kwargs):
+    invalidate_on_commit(languages_of(instance))
+
+
+def shared_content_changed(sender, **kwargs):
+    """Organizations, locations, categories, reader settings and sites show in every language."""
+    invalidate_on_commit(language_codes())
+
+
+def connect_signals():
+    from django.db.models.signals import post_delete, post_save
+    from wagtail.models import Locale, Page, Site
+    from wagtail.signals import (
+        page_published,
+        page_unpublished,
+        post_page_move,
+        published,
+        unpublished,
+    )
+
+    from cms.models import ReaderSettings
+    from services.models import Category, Location, Organization, Service
+
+    page_published.connect(page_changed, dispatch_uid="waymark-cache-page-published")
+    page_unpublished.connect(page_changed, dispatch_uid="waymark-cache-page-unpublished")
+    post_page_move.connect(page_changed, dispatch_uid="waymark-cache-page-moved")
+    post_delete.connect(page_changed, sender=Page, dispatch_uid="waymark-cache-page-deleted")
+    for signal, name in ((published, "published"), (unpublished, "unpublished")):
+        signal.connect(service_changed, sender=Service, dispatch_uid=f"waymark-cache-{name}")
+    post_delete.connect(service_changed, sender=Service, dispatch_uid="waymark-cache-svc-deleted")
+    for model in (Organization, Location, Category, ReaderSettings, Site, Locale):
+        for signal in (post_save, post_delete):
+            signal.connect(
+                shared_content_changed,
+                sender=model,
+                dispatch_uid=f"waymark-cache-{model.__name__}-{signal is post_save}",
+            )

@@ -1,0 +1,172 @@
+"""Reader pages are cached per language and a published change is visible at once."""
+
+import datetime
+import re
+
+import pytest
+from django.test import override_settings
+from django.utils import timezone
+from wagtail.models import Page
+
+from cms.caching import CACHE_HEADER, languages_of
+from home.models import TopicPage
+from services.models import Service
+from tests.factories import hours, make_service
+
+pytestmark = pytest.mark.django_db
+
+PAGE_CACHE = override_settings(WAYMARK_PAGE_CACHE_SECONDS=600)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def max_ages(response):
+    control = response["Cache-Control"]
+    assert control.startswith("public, ")
+    match = re.fullmatch(r"public, max-age=(\d+), s-maxage=(\d+)", control)
+    assert match, control
+    return int(match[1]), int(match[2])
+
+
+def publish(page_or_service, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        page_or_service.save_revision().publish()
+
+
+def test_reader_pages_may_be_kept_by_a_cdn_and_briefly_by_browsers(reader):
+    response = reader.get("/es/temas/")
+    assert max_ages(response) == (60, 3600)
+    assert "Accept-Encoding" in response["Vary"]
+    assert not response.cookies
+
+
+@pytest.mark.parametrize(
+    "url", ["/es/offline.json", "/sw.js?lang=es", "/healthz", "/admin/login/", "/sitemap.xml"]
+)
+def test_what_must_stay_fresh_or_private_is_not_public(reader, url):
+    response = reader.get(url, follow=True)
+    assert "public" not in response.get("Cache-Control", "")
+
+
+@PAGE_CACHE
+def test_a_cached_page_is_served_without_touching_the_database(reader, django_assert_num_queries):
+    first = reader.get("/es/temas/")
+    assert first[CACHE_HEADER] == "miss"
+    with django_assert_num_queries(0):
+        second = reader.get("/es/temas/")
+    assert second[CACHE_HEADER] == "hit"
+    assert second.content == first.content
+    for header in ("Content-Security-Policy", "Cross-Origin-Resource-Policy", "Content-Type"):
+        assert second[header] == first[header]
+    assert max_ages(second) == max_ages(first)
+
+
+@PAGE_CACHE
+def test_each_language_and_query_is_its_own_entry(reader):
+    reader.get("/es/search/", {"q": "ayuda"})
+    assert reader.get("/es/search/", {"q": "clínica"})[CACHE_HEADER] == "miss"
+    assert reader.get("/en/topics/")[CACHE_HEADER] == "miss"
+    assert reader.get("/es/search/", {"q": "ayuda"})[CACHE_HEADER] == "hit"
+
+
+@PAGE_CACHE
+def test_a_published_change_is_visible_at_once(reader, django_capture_on_commit_callbacks):
+    page = TopicPage.objects.get(locale__language_code="es", slug="denunciar")
+    reader.get(page.url)
+    assert reader.get(page.url)[CACHE_HEADER] == "hit"
+    page.title = "Cómo denunciar (actualizado)"
+    publish(page, django_capture_on_commit_callbacks)
+    response = reader.get(page.url)
+    assert response[CACHE_HEADER] == "miss"
+    assert "Cómo denunciar (actualizado)" in response.content.decode()
+
+
+@PAGE_CACHE
+def test_a_translation_change_leaves_languages_it_does_not_show_in_cached(
+    reader, django_capture_on_commit_callbacks
+):
+    spanish = TopicPage.objects.get(locale__language_code="es", slug="visitantes")
+    assert languages_of(spanish) == {"en", "es"}  # no pt, ht or ar translation
+    for url in ("/pt/", "/es/", spanish.url):
+        reader.get(url)
+    publish(spanish, django_capture_on_commit_callbacks)
+    assert reader.get("/pt/")[CACHE_HEADER] == "hit"
+    assert reader.get("/es/")[CACHE_HEADER] == "miss"
+    assert reader.get(spanish.url)[CACHE_HEADER] == "miss"
+
+
+@PAGE_CACHE
+def test_unpublishing_and_moving_are_visible_at_once(reader, django_capture_on_commit_callbacks):
+    page = TopicPage.objects.get(locale__language_code="en", slug="reporting")
+    old_url = page.url
+    reader.get(old_url)
+    home = Page.objects.get(locale__language_code="en", depth=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        page.move(home, pos="last-child")
+    moved = TopicPage.objects.get(pk=page.pk)
+    assert reader.get(old_url).headers["Location"] == moved.url  # Wagtail's automatic redirect
+    assert reader.get(moved.url).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        moved.unpublish()
+    assert reader.get(moved.url).status_code == 404
+
+
+@PAGE_CACHE
+def test_a_changed_hotline_number_reaches_every_language_at_once(
+    reader, django_capture_on_commit_callbacks
+):
+    hotline = Service.objects.get(locale__language_code="en", slug="human-trafficking-hotline")
+    pages = ["/en/services/human-trafficking-hotline/", "/pt/servicos/human-trafficking-hotline/"]
+    pages.append("/es/servicios/human-trafficking-hotline/")
+    for url in pages:
+        reader.get(url)
+    phone = hotline.phones.first()
+    phone.number = "+18005550123"
+    hotline.phones = [phone]
+    publish(hotline, django_capture_on_commit_callbacks)
+    for url in pages:
+        response = reader.get(url)
+        assert response[CACHE_HEADER] == "miss"
+        assert "tel:+18005550123" in response.content.decode()
+
+
+@PAGE_CACHE
+def test_an_open_now_status_is_kept_only_until_it_changes(reader):
+    now = timezone.localtime()
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    opened = max(now - datetime.timedelta(hours=1), midnight)
+    closes = now + datetime.timedelta(minutes=10)
+    make_service(
+        "Closing soon clinic",
+        slug="closing-soon",
+        opening_hours=[
+            hours(
+                opened.weekday(),
+                opened.strftime("%H:%M"),
+                closes.strftime("%H:%M"),
+                next_day=closes.date() != opened.date(),
+            )
+        ],
+    )
+    response = reader.get("/en/services/closing-soon/")
+    assert "Open now" in response.content.decode()
+    browser, shared = max_ages(response)
+    assert shared <= 600 and browser <= 60
+    later = reader.get("/en/services/closing-soon/")
+    assert later[CACHE_HEADER] == "hit"
+    assert max_ages(later)[1] <= shared
+
+
+@PAGE_CACHE
+def test_staff_are_neither_served_nor_fill_the_readers_cache(client, admin_user):
+    client.force_login(admin_user)
+    response = client.get("/es/temas/")
+    assert CACHE_HEADER not in response
+    assert "public" not in response.get("Cache-Control", "")
