@@ -112,7 +112,7 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "waymark",
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "waymark"),
         }
     }
 else:
@@ -136,6 +136,9 @@ if FRONTEND_CACHE_URL:
             "LOCATION": FRONTEND_CACHE_URL,
         }
     }
+# Waymark names every language's URL itself (each language is its own page tree);
+# Wagtail would otherwise copy each purged URL into every language prefix.
+WAGTAILFRONTENDCACHE_LANGUAGES = []
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

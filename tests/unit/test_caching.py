@@ -6,6 +6,7 @@ import re
 import pytest
 from django.test import override_settings
 from django.utils import timezone
+from wagtail.contrib.frontend_cache.backends.base import BaseBackend
 from wagtail.models import Page
 
 from cms.caching import CACHE_HEADER, languages_of
@@ -170,3 +171,33 @@ def test_staff_are_neither_served_nor_fill_the_readers_cache(client, admin_user)
     response = client.get("/es/temas/")
     assert CACHE_HEADER not in response
     assert "public" not in response.get("Cache-Control", "")
+
+
+class RecordingBackend(BaseBackend):
+    """A frontend cache that writes down what it is asked to purge."""
+
+    purged = []
+
+    def purge(self, url):
+        self.purged.append(url)
+
+
+@PAGE_CACHE
+@override_settings(
+    WAGTAILFRONTENDCACHE={"proxy": {"BACKEND": "tests.unit.test_caching.RecordingBackend"}},
+    WAGTAILFRONTENDCACHE_LANGUAGES=[],
+)
+def test_the_proxy_is_asked_to_purge_each_language_the_change_shows_in(
+    django_capture_on_commit_callbacks,
+):
+    RecordingBackend.purged.clear()
+    spanish = TopicPage.objects.get(locale__language_code="es", slug="visitantes")
+    publish(spanish, django_capture_on_commit_callbacks)
+    assert sorted(RecordingBackend.purged) == [
+        "http://localhost/en/",
+        "http://localhost/es/",
+        "http://localhost/es/temas/visitantes/",
+        "http://localhost/sitemap.xml",
+        "http://localhost/sw.js?lang=en",
+        "http://localhost/sw.js?lang=es",
+    ]

@@ -1,0 +1,172 @@
+"""The production topology on one machine, for the proxy tests and `make bench`.
+
+gunicorn with production settings, Varnish in front of it with the shipped
+configuration (deploy/varnish.vcl), and nginx serving saved copies of pages
+(the fastest this machine can answer at all).
+"""
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+VARNISHD = shutil.which("varnishd") or "/usr/sbin/varnishd"
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def production_env(work, database_url, **extra):
+    """The environment `make prod` gives the app, pointed at a database and Redis of our own."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "cms.settings.production",
+        "SECRET_KEY": "stack-" + os.urandom(16).hex(),
+        "ALLOWED_HOSTS": "localhost,127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0"),
+        # A key prefix of our own: nothing else in that Redis is read or flushed.
+        "CACHE_KEY_PREFIX": f"stack-{os.getpid()}-{time.monotonic_ns()}",
+        "STATIC_ROOT": str(Path(work) / "static"),
+        "LOG_LEVEL": "WARNING",
+        **extra,
+    }
+
+
+def manage(env, *args, **kwargs):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        **kwargs,
+    )
+
+
+def wait_for(url, timeout=30, headers=None):
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            request = urllib.request.Request(url, headers=headers or {})  # noqa: S310 (loopback)
+            with urllib.request.urlopen(request, timeout=2) as response:  # noqa: S310
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+        except OSError:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"nothing answers at {url}") from None
+            time.sleep(0.1)
+
+
+class Service:
+    """A background process, stopped (and its group) when the block ends."""
+
+    def __init__(self, args, env=None, log=None):
+        self.args, self.env, self.log = args, env, log
+        self.process = None
+
+    def __enter__(self):
+        self.out = out = open(self.log, "ab") if self.log else subprocess.DEVNULL
+        self.process = subprocess.Popen(
+            self.args,
+            cwd=ROOT,
+            env=self.env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        return self
+
+    def __exit__(self, *exc):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self.log:
+            self.out.close()
+
+
+def gunicorn(env, port, workers=None, log=None):
+    env = {**env, "PORT": str(port)}
+    if workers:
+        env["WEB_CONCURRENCY"] = str(workers)
+    gunicorn_bin = str(Path(sys.executable).with_name("gunicorn"))
+    return Service([gunicorn_bin, "-c", "gunicorn.conf.py", "cms.wsgi"], env=env, log=log)
+
+
+def varnish(work, port, backend_port, memory="256m", log=None):
+    """varnishd in the foreground with deploy/varnish.vcl, its backend on `backend_port`."""
+    work = Path(work)
+    work.mkdir(parents=True, exist_ok=True)
+    vcl = (ROOT / "deploy" / "varnish.vcl").read_text()
+    vcl = re.sub(r'\.port = "\d+";', f'.port = "{backend_port}";', vcl, count=1)
+    (work / "waymark.vcl").write_text(vcl)
+    return Service(
+        [
+            VARNISHD,
+            "-F",
+            "-j",
+            "none",
+            "-n",
+            str(work / "state"),
+            "-a",
+            f"127.0.0.1:{port}",
+            "-T",
+            "none",
+            "-f",
+            str(work / "waymark.vcl"),
+            "-s",
+            f"malloc,{memory}",
+        ],
+        log=log,
+    )
+
+
+NGINX_CONF = """
+worker_processes {workers};
+daemon off;
+pid {work}/nginx.pid;
+error_log {work}/error.log warn;
+events {{ worker_connections 4096; }}
+http {{
+    access_log off;
+    client_body_temp_path {work}/body;
+    proxy_temp_path {work}/proxy;
+    fastcgi_temp_path {work}/fastcgi;
+    uwsgi_temp_path {work}/uwsgi;
+    scgi_temp_path {work}/scgi;
+    default_type text/html;
+    keepalive_requests 100000;
+    server {{
+        listen 127.0.0.1:{port};
+        root {root};
+        location / {{ try_files $uri $uri/index.html =404; }}
+    }}
+}}
+"""
+
+
+def nginx_static(work, port, root, workers=2, log=None):
+    """nginx serving the files under `root` as they are: the ceiling for any reader page."""
+    work = Path(work)
+    work.mkdir(parents=True, exist_ok=True)
+    conf = work / "nginx.conf"
+    conf.write_text(NGINX_CONF.format(work=work, port=port, root=root, workers=workers))
+    return Service([NGINX, "-c", str(conf), "-p", str(work)], log=log)

@@ -1,0 +1,126 @@
+"""Through a real caching proxy (Varnish, as deployed): a published change is served at once.
+
+The app runs as in production (gunicorn, production settings, Redis page
+cache) behind Varnish with deploy/varnish.vcl. Editors' changes are made by
+another process, as the admin would, and reach readers through the purge.
+"""
+
+import shutil
+import urllib.request
+
+import pytest
+
+from bench import stack
+
+pytestmark = pytest.mark.e2e
+HOST = "localhost"  # the demo site's hostname, so purges name the URLs readers use
+
+
+@pytest.fixture(scope="module")
+def proxied(tmp_path_factory):
+    """(proxy URL, app env): Varnish on a free port in front of gunicorn with the demo."""
+    if not shutil.which(stack.VARNISHD):
+        pytest.fail("varnishd is missing: install Debian's varnish (apt-get install varnish)")
+    work = tmp_path_factory.mktemp("proxy")
+    app_port, proxy_port = stack.free_port(), stack.free_port()
+    env = stack.production_env(
+        work,
+        f"sqlite:///{work / 'demo.sqlite3'}",
+        FRONTEND_CACHE_URL=f"http://127.0.0.1:{proxy_port}",
+    )
+    for command in (["migrate", "--no-input"], ["collectstatic", "--no-input"], ["load_demo"]):
+        stack.manage(env, *command)
+    with (
+        stack.varnish(work / "varnish", proxy_port, app_port, log=work / "varnish.log"),
+        stack.gunicorn(env, app_port, workers=2, log=work / "gunicorn.log"),
+    ):
+        base = f"http://127.0.0.1:{proxy_port}"
+        stack.wait_for(f"http://127.0.0.1:{app_port}/healthz")
+        stack.wait_for(f"{base}/healthz", headers={"Host": HOST})
+        yield base, env
+
+
+def get(base, path):
+    request = urllib.request.Request(base + path, headers={"Host": HOST})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.headers, response.read().decode()
+
+
+def edit(env, code):
+    """Change content in another process, as an editor in the admin would."""
+    stack.manage(env, "shell", "-c", code)
+
+
+def test_pages_are_served_by_the_proxy_once_fetched(proxied):
+    base, _env = proxied
+    first, _ = get(base, "/es/temas/")
+    again, _ = get(base, "/es/temas/")
+    assert first["X-Proxy-Cache"] == "miss" and again["X-Proxy-Cache"] == "hit"
+    assert again["Cache-Control"] == "public, max-age=60, s-maxage=3600"
+    assert "x-url" not in again and "x-host" not in again
+
+
+def test_a_published_page_is_served_new_by_the_proxy_at_once(proxied):
+    base, env = proxied
+    url = "/en/topics/reporting/"
+    get(base, url)
+    headers, _ = get(base, url)
+    assert headers["X-Proxy-Cache"] == "hit"
+    get(base, "/es/temas/denunciar/")
+    assert get(base, "/es/temas/denunciar/")[0]["X-Proxy-Cache"] == "hit"
+    edit(
+        env,
+        "from home.models import TopicPage\n"
+        "p = TopicPage.objects.get(locale__language_code='en', slug='reporting')\n"
+        "p.title = 'How to report (checked today)'\n"
+        "p.save_revision().publish()",
+    )
+    headers, html = get(base, url)
+    assert headers["X-Proxy-Cache"] == "miss"
+    assert "How to report (checked today)" in html
+    # The Spanish translation now says its English source has changed.
+    headers, _ = get(base, "/es/temas/denunciar/")
+    assert headers["X-Proxy-Cache"] == "miss"
+
+
+def test_a_translation_publish_leaves_other_languages_in_the_proxy(proxied):
+    base, env = proxied
+    for path in ("/pt/", "/es/temas/visitantes/"):
+        get(base, path)
+    edit(
+        env,
+        "from home.models import TopicPage\n"
+        "p = TopicPage.objects.get(locale__language_code='es', slug='visitantes')\n"
+        "p.title = 'Si visita Norwalk (revisado)'\n"
+        "p.save_revision().publish()",
+    )
+    headers, html = get(base, "/es/temas/visitantes/")
+    assert headers["X-Proxy-Cache"] == "miss" and "Si visita Norwalk (revisado)" in html
+    assert get(base, "/pt/")[0]["X-Proxy-Cache"] == "hit"
+
+
+def test_a_corrected_hotline_number_reaches_readers_through_the_proxy(proxied):
+    base, env = proxied
+    path = "/es/servicios/human-trafficking-hotline/"
+    get(base, path)
+    assert get(base, path)[0]["X-Proxy-Cache"] == "hit"
+    edit(
+        env,
+        "from services.models import Service\n"
+        "s = Service.objects.get(locale__language_code='en', slug='human-trafficking-hotline')\n"
+        "phone = s.phones.first(); phone.number = '+18005550123'; s.phones = [phone]\n"
+        "s.save_revision().publish()",
+    )
+    headers, html = get(base, path)
+    assert headers["X-Proxy-Cache"] == "miss"
+    assert "tel:+18005550123" in html
+
+
+def test_staff_go_straight_to_the_app(proxied):
+    base, _env = proxied
+    request = urllib.request.Request(
+        base + "/es/temas/", headers={"Host": HOST, "Cookie": "sessionid=abc"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.headers["X-Proxy-Cache"] == "miss"
+        assert "X-Waymark-Cache" not in response.headers
