@@ -16,6 +16,12 @@ max_requests = 2000  # recycle workers now and then; jitter avoids all at once
 max_requests_jitter = 200
 accesslog = "-"
 errorlog = "-"
-# Time, method, path, status, bytes, duration in microseconds: no address, no user agent.
+# JSON lines of time, method, path, status, bytes and duration (cms/logs.py); with
+# LOG_FORMAT=text, the same fields as text. Never the address, user agent or query.
+if os.environ.get("LOG_FORMAT", "json") == "json":
+    logger_class = "cms.logs.GunicornJsonLogger"
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(D)s'
+# gunicorn's control socket (one per user's home by default) would be shared by every
+# instance on the machine; process managers signal gunicorn instead.
+control_socket_disable = True
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
