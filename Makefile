@@ -8,7 +8,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 export DJANGO_SETTINGS_MODULE ?= cms.settings.dev
 
-.PHONY: run prod test lint format setup-db clean
+.PHONY: run prod test bench lint format setup-db clean
 
 # The venv is rebuilt only when a requirements file changes.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -40,8 +40,15 @@ prod: setup-db
 	PORT=$(PORT) $(VENV)/bin/gunicorn -c gunicorn.conf.py cms.wsgi
 
 test: $(VENV)/.installed
+	bash deploy/machine.sh chromium postgresql-client varnish
 	$(PY) manage.py compile_translations
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) -m pytest $(PYTEST_ARGS)
+
+# Load tests at 100, 1,000 and 10,000 pages (about 20 minutes); writes docs/benchmarks.md.
+bench: $(VENV)/.installed
+	bash deploy/machine.sh postgresql-client varnish nginx-light wrk
+	$(PY) manage.py compile_translations
+	$(PY) -m bench.run
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

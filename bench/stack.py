@@ -45,16 +45,14 @@ def production_env(work, database_url, **extra):
     }
 
 
-def manage(env, *args, **kwargs):
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-        **kwargs,
+def manage(env, *args):
+    """Run manage.py with `env`; a failure raises with what the command printed."""
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
     )
+    if result.returncode:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
+    return result
 
 
 def wait_for(url, timeout=30, headers=None):
@@ -153,6 +151,8 @@ http {{
     uwsgi_temp_path {work}/uwsgi;
     scgi_temp_path {work}/scgi;
     default_type text/html;
+    gzip_static on;
+    gzip_vary on;
     keepalive_requests 100000;
     server {{
         listen 127.0.0.1:{port};

@@ -21,6 +21,7 @@ every layer keeps that response only until then.
 
 import hashlib
 import logging
+import re
 import time
 import uuid
 from contextvars import ContextVar
@@ -28,12 +29,10 @@ from contextvars import ContextVar
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 
 log = logging.getLogger(__name__)
 
-STAFF_COOKIES = ("sessionid", "csrftoken")
 CACHE_HEADER = "X-Waymark-Cache"
 _valid_until = ContextVar("waymark_valid_until", default=None)
 
@@ -105,19 +104,84 @@ def purge_frontend_cache(codes, urls=()):
     purge_urls_from_cache(sorted(to_purge))
 
 
-def _cache_key(request, code):
-    url = f"{request.get_host()}{request.get_full_path()}"
-    digest = hashlib.sha256(url.encode()).hexdigest()[:32]
-    return f"pagecache:page:{code}:{generation(code)}:{digest}"
+STAFF_COOKIE = re.compile(r"(?:^|;\s*)(?:sessionid|csrftoken)=")
+ENVIRON_KEY = "waymark.page_cache"  # (entry key, generation) found by ServeCachedPages
 
 
-def _is_reader_request(request):
-    if request.method not in ("GET", "HEAD"):
-        return False
-    if "HTTP_AUTHORIZATION" in request.META:
-        return False
-    # Staff signed in to the admin are not served, and never fill, the readers' cache.
-    return not any(name in request.COOKIES for name in STAFF_COOKIES)
+def _is_secure(environ):
+    header = settings.SECURE_PROXY_SSL_HEADER
+    if header:
+        name, secure_value = header
+        value = environ.get(name)
+        if value is not None:
+            return value.split(",", 1)[0].strip() == secure_value
+    return environ.get("wsgi.url_scheme") == "https"
+
+
+def _entry_key(environ, code):
+    """The page's key: scheme, host, path and query exactly as they arrived."""
+    scheme = "https" if _is_secure(environ) else "http"
+    host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
+    url = f"{scheme}://{host}{environ.get('PATH_INFO', '')}?{environ.get('QUERY_STRING', '')}"
+    return f"pagecache:page:{code}:{hashlib.sha256(url.encode()).hexdigest()[:32]}"
+
+
+def _is_public(environ):
+    """A reader's GET or HEAD: no credentials, no admin session (staff never share pages)."""
+    return (
+        environ.get("REQUEST_METHOD") in ("GET", "HEAD")
+        and "HTTP_AUTHORIZATION" not in environ
+        and not STAFF_COOKIE.search(environ.get("HTTP_COOKIE", ""))
+    )
+
+
+def _cached_language(environ):
+    """The language of a request the page cache answers (or stores), else None."""
+    if environ.get("REQUEST_METHOD") != "GET" or settings.WAYMARK_PAGE_CACHE_SECONDS <= 0:
+        return None
+    if not _is_public(environ):
+        return None
+    if settings.SECURE_SSL_REDIRECT and not _is_secure(environ):
+        return None  # Django answers with the redirect to HTTPS
+    return language_of(environ.get("PATH_INFO", ""))
+
+
+def _lookup(environ, code):
+    """(entry key, current generation, stored entry or None), in one cache round trip."""
+    key, generation_key = _entry_key(environ, code), _generation_key(code)
+    found = cache.get_many([generation_key, key])
+    current = found.get(generation_key) or generation(code)
+    entry = found.get(key)
+    if entry is not None and entry[0] != current:
+        entry = None  # made before the last change to this language
+    return key, current, entry
+
+
+class ServeCachedPages:
+    """WSGI wrapper (cms/wsgi.py): answer cached reader pages before Django is involved.
+
+    A hit costs one cache round trip and no request object, middleware or
+    database; a miss goes on to Django, where ReaderPageCache stores the page.
+    """
+
+    def __init__(self, application):
+        self.application = application
+
+    def __call__(self, environ, start_response):
+        code = _cached_language(environ)
+        if code is not None:
+            key, current, entry = _lookup(environ, code)
+            if entry is not None:
+                _generation, status, headers, content, expires_at = entry
+                headers = [
+                    *headers,
+                    ("Cache-Control", _cache_control(expires_at)),
+                    (CACHE_HEADER, "hit"),
+                ]
+                start_response(status, headers)
+                return [content]
+            environ[ENVIRON_KEY] = (key, current)
+        return self.application(environ, start_response)
 
 
 def _is_cacheable(response):
@@ -141,25 +205,23 @@ def _cache_control(expires_at):
 
 
 class ReaderPageCache:
-    """Middleware: serve anonymous reader pages from the page cache and mark them cacheable.
+    """Middleware: mark anonymous reader pages cacheable, and store them in the page cache.
 
-    It sits near the top of MIDDLEWARE, so a cached response carries every
-    header the middleware below added the first time (CSP, CORP, versions).
+    It is first in MIDDLEWARE, so a stored page carries every header the rest
+    added (security headers, CSP, versions). Hits are served by ServeCachedPages.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        code = language_of(request.path_info)
-        if code is None or not _is_reader_request(request):
+        if language_of(request.path_info) is None or not _is_public(request.META):
             return self.get_response(request)
-        seconds = settings.WAYMARK_PAGE_CACHE_SECONDS
-        key = _cache_key(request, code) if seconds > 0 and request.method == "GET" else None
-        if key is not None:
-            stored = cache.get(key)
-            if stored is not None:
-                return self._rebuild(stored)
+        code = _cached_language(request.META)
+        if code is not None:
+            # The generation is read before the page is made: a change committed while
+            # it renders moves the generation on, and this page is never served.
+            key, current = request.META.get(ENVIRON_KEY) or _lookup(request.META, code)[:2]
         token = _valid_until.set([None])
         try:
             response = self.get_response(request)
@@ -170,27 +232,18 @@ class ReaderPageCache:
             return response
         response["Cache-Control"] = _cache_control(expires_at)
         patch_vary_headers(response, ["Accept-Encoding"])
-        if key is not None:
+        if code is not None:
+            seconds = settings.WAYMARK_PAGE_CACHE_SECONDS
             if expires_at is not None:
                 seconds = min(seconds, int(expires_at - time.time()))
             if seconds > 0:
-                cache.set(key, self._freeze(response, expires_at), seconds)
+                headers = [
+                    (name, value) for name, value in response.items() if name != "Cache-Control"
+                ]
+                status = f"{response.status_code} {response.reason_phrase}"
+                entry = (current, status, headers, response.content, expires_at)
+                cache.set(key, entry, seconds)
             response[CACHE_HEADER] = "miss"
-        return response
-
-    @staticmethod
-    def _freeze(response, expires_at):
-        headers = [(name, value) for name, value in response.items() if name != "Cache-Control"]
-        return (response.status_code, headers, response.content, expires_at)
-
-    @staticmethod
-    def _rebuild(stored):
-        status, headers, content, expires_at = stored
-        response = HttpResponse(content, status=status)
-        for name, value in headers:
-            response[name] = value
-        response["Cache-Control"] = _cache_control(expires_at)
-        response[CACHE_HEADER] = "hit"
         return response
 
 

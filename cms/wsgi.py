@@ -4,6 +4,9 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from cms.caching import ServeCachedPages
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.production")
 
-application = get_wsgi_application()
+# Cached reader pages are answered before Django handles the request (cms/caching.py).
+application = ServeCachedPages(get_wsgi_application())

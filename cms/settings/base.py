@@ -59,9 +59,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that the pages it stores carry every header the others add.
+    "cms.caching.ReaderPageCache",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "cms.caching.ReaderPageCache",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -122,9 +123,11 @@ else:
 # it needs a cache every app server shares (Redis), so it is off without REDIS_URL.
 WAYMARK_PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "900" if REDIS_URL else "0"))
 # How long a CDN or reverse proxy may keep a reader page (it is purged on change),
-# and how long a browser may (it cannot be purged).
+# and how long a browser may: not at all by default, since a browser cannot be
+# purged (a corrected hotline number must show on the next load) and the service
+# worker keeps pages for offline reading, telling the reader when it does.
 WAYMARK_SHARED_CACHE_SECONDS = int(os.environ.get("SHARED_CACHE_SECONDS", "3600"))
-WAYMARK_BROWSER_CACHE_SECONDS = int(os.environ.get("BROWSER_CACHE_SECONDS", "60"))
+WAYMARK_BROWSER_CACHE_SECONDS = int(os.environ.get("BROWSER_CACHE_SECONDS", "0"))
 # The caching proxy or CDN in front, purged when content changes: a Varnish or
 # nginx URL here (for example http://127.0.0.1:6081), or another of Wagtail's
 # frontend cache backends configured in a settings module of your own.

@@ -53,7 +53,15 @@ def test_gunicorn_writes_json_access_lines_without_address_agent_or_query(monkey
     gunicorn_config.set("accesslog", "-")
     logger = GunicornJsonLogger(gunicorn_config)
     lines = []
-    logger.access_log = SimpleNamespace(info=lines.append)
+
+    class Keep(logging.Handler):
+        def emit(self, record):
+            lines.append(record.getMessage())
+
+    logger.access_log = logging.getLogger("waymark.test.access")
+    logger.access_log.handlers = [Keep()]
+    logger.access_log.setLevel(logging.INFO)
+    logger.access_log.propagate = False
     environ = {
         "REQUEST_METHOD": "GET",
         "PATH_INFO": "/es/search/",
@@ -69,6 +77,10 @@ def test_gunicorn_writes_json_access_lines_without_address_agent_or_query(monkey
     assert entry["status"] == 200 and entry["bytes"] == 5123 and entry["duration_ms"] == 12.5
     for secret in ("203.0.113.7", "198.51.100.9", "Android", "aborto"):
         assert secret not in lines[0]
+    # A path with quotes or non-ASCII still makes one valid JSON line.
+    environ["PATH_INFO"] = '/es/temas/"denuncia"/ñ'
+    logger.access(response, None, environ, datetime.timedelta(milliseconds=1))
+    assert json.loads(lines[1])["path"] == '/es/temas/"denuncia"/ñ'
 
 
 def test_app_logs_are_json_with_the_path_but_not_the_reader(rf):

@@ -1,0 +1,41 @@
+"""Uncached render time and query count of reader pages, measured in-process.
+
+The page cache is off and each URL is fetched `repeat` times through Django's
+test client with production settings, after one warm-up fetch: what a reader
+waits for when no cache holds the page, minus the network.
+"""
+
+import statistics
+import time
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+
+
+def percentile(values, share):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+@override_settings(WAYMARK_PAGE_CACHE_SECONDS=0)
+def measure(urls, repeat=30, host="localhost"):
+    client = Client(HTTP_HOST=host)
+    results = {}
+    for url in urls:
+        response = client.get(url)
+        if response.status_code != 200:
+            raise RuntimeError(f"{url} answered {response.status_code}")
+        times = []
+        for _ in range(repeat):
+            with CaptureQueriesContext(connection) as queries:
+                start = time.perf_counter()
+                response = client.get(url)
+                times.append((time.perf_counter() - start) * 1000)
+        results[url] = {
+            "p50_ms": round(statistics.median(times), 1),
+            "p99_ms": round(percentile(times, 0.99), 1),
+            "queries": len(queries),
+            "bytes": len(response.content),
+        }
+    return results
