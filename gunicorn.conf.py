@@ -19,8 +19,8 @@ keepalive = 5
 # worker loads Django and Wagtail again, and under load that shows.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "100000"))
 max_requests_jitter = max_requests // 10
-# ACCESS_LOG=0 leaves access logs to the proxy or CDN in front (they cost about a
-# quarter of a cached page's time here).
+# ACCESS_LOG=0 leaves access logs to the proxy or CDN in front (they cost 10-15% of
+# the app's cached-page throughput in make bench).
 accesslog = "-" if os.environ.get("ACCESS_LOG", "1") != "0" else None
 errorlog = "-"
 # JSON lines of time, method, path, status, bytes and duration (cms/logs.py); with

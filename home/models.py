@@ -2,6 +2,7 @@
 
 import re
 
+from django.core.paginator import InvalidPage, Paginator
 from django.db import models
 from django.db.models import OuterRef, Subquery
 from django.http import Http404
@@ -92,11 +93,18 @@ class HomePage(OfflineVersioned, Page):
         topics = (
             TopicPage.objects.live()
             .filter(locale_id=self.locale_id)
+            # Narrowed first through the translation-key index: a state's guide has
+            # thousands of topics, and only the chosen few need their choice found.
+            .filter(
+                translation_key__in=Page.objects.filter(pk__in=chosen).values("translation_key")
+            )
             .annotate(chosen_pk=Subquery(chosen_pk))
-            .filter(chosen_pk__isnull=False)
         )
         position = {pk: index for index, pk in enumerate(chosen)}
         return sorted(topics, key=lambda topic: position[topic.chosen_pk])
+
+
+TOPICS_PER_PAGE = 50  # a state's guide has thousands; a phone should not load them all
 
 
 class TopicIndexPage(OfflineVersioned, Page):
@@ -113,7 +121,13 @@ class TopicIndexPage(OfflineVersioned, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["topics"] = TopicPage.objects.child_of(self).live().order_by("path")
+        topics = TopicPage.objects.child_of(self).live().order_by("path")
+        paginator = Paginator(topics, TOPICS_PER_PAGE)
+        try:
+            page_obj = paginator.page(request.GET.get("page") or 1)
+        except (InvalidPage, ValueError):
+            raise Http404(_("There is no such page of topics.")) from None
+        context.update(topics=page_obj.object_list, page_obj=page_obj)
         return context
 
 
