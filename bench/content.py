@@ -96,8 +96,12 @@ def grow_to(total, log=print):
         batch = TopicPage.objects.filter(pk__in=created[start : start + 500])
         backend.add_bulk(TopicPage, list(batch))
     log(f"{len(created)} pages indexed for search")
-    if connection.vendor == "postgresql":
-        # As autovacuum would soon: query plans need to know how many pages there are now.
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
     return len(created)
+
+
+def settle():
+    """VACUUM ANALYZE now (outside any transaction), as autovacuum soon would: query plans
+    then know the new size, and no autovacuum competes with the measurements."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")

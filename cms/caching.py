@@ -78,7 +78,7 @@ def invalidate(codes, urls=()):
         return
     cache.set_many({_generation_key(code): uuid.uuid4().hex[:12] for code in codes}, None)
     purge_frontend_cache(codes, urls)
-    log.info("reader pages invalidated", extra={"languages": codes})
+    log.debug("reader pages invalidated", extra={"languages": codes})
 
 
 def invalidate_on_commit(codes, urls=()):

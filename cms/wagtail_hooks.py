@@ -7,6 +7,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from . import twofactor
 from .admin_views import DueForReviewView, TranslationStatusView, confirm_review_view
 from .models import Feedback
 from .reviews import CONFIRM_ACTION, review_items
@@ -90,3 +91,13 @@ class FeedbackViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_feedback_inbox():
     return FeedbackViewSet("reader_feedback")
+
+
+@hooks.register("register_admin_urls")
+def two_step_urls():
+    return twofactor.urlpatterns
+
+
+@hooks.register("register_account_menu_item")
+def two_step_account_item(request):
+    return twofactor.account_menu_item(request)

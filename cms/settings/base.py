@@ -1,5 +1,6 @@
 """Settings shared by every environment; everything configurable comes from the environment."""
 
+import datetime
 import os
 from pathlib import Path
 
@@ -50,6 +51,10 @@ INSTALLED_APPS = [
     "wagtail",
     "modelcluster",
     "taggit",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "django_filters",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -68,12 +73,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "cms.twofactor.RequireTwoStep",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "cms.middleware.SecurityHeadersMiddleware",
     "cms.offline.RecordPageSizes",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: it answers for locked-out sign-in attempts.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -142,6 +151,25 @@ if FRONTEND_CACHE_URL:
 # Waymark names every language's URL itself (each language is its own page tree);
 # Wagtail would otherwise copy each purged URL into every language prefix.
 WAGTAILFRONTENDCACHE_LANGUAGES = []
+
+# Staff sign-in. Administrators and reviewers also give a code from an app
+# (cms/twofactor.py; TWO_STEP_SIGN_IN=0 turns that off, for the test suite only).
+WAYMARK_TWO_STEP = env_bool("TWO_STEP_SIGN_IN", True)
+OTP_TOTP_ISSUER = "Waymark"
+# Repeated wrong passwords lock that account from that address for a while
+# (django-axes): an attacker cannot lock everyone out, and a locked editor
+# elsewhere still signs in. Administrators unlock with `manage.py axes_reset_username`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "cms.signin.locked_out"
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -267,5 +295,7 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
         "django.tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
+        # Sign-in successes are not news; lockouts are logged at WARNING.
+        "axes": {"level": "WARNING"},
     },
 }

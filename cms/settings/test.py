@@ -13,3 +13,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# Two-step sign-in is tested on its own (tests/unit/test_two_step.py); elsewhere
+# staff are signed in with force_login and go straight to the admin.
+WAYMARK_TWO_STEP = False

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from bench.content import LANGUAGES, grow_to
+from bench.content import LANGUAGES, grow_to, settle
 from cms.caching import invalidate
 
 
@@ -16,6 +16,7 @@ class Command(BaseCommand):
         if total < len(LANGUAGES):
             raise CommandError(f"--total must be at least {len(LANGUAGES)}")
         added = grow_to(total, log=self.stdout.write)
+        settle()
         # Written in bulk, without the publishing signals: forget cached pages explicitly.
         invalidate(LANGUAGES)
         self.stdout.write(f"{added} pages added")
