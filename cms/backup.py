@@ -5,7 +5,8 @@ rows of each model), `data.json` (Django's dumpdata: every row with its own
 primary key, content types and permissions included, because revisions and
 logs refer to them by number; it loads into SQLite or PostgreSQL alike) and
 `media/` (uploaded images and documents). Left out, because they are rebuilt
-or worthless after a restore: sessions, the search index and sign-in lockouts.
+or worthless after a restore: sessions, the search index (SQLite's full-text table too, which would
+not load into PostgreSQL) and sign-in lockouts.
 """
 
 import datetime
@@ -33,6 +34,7 @@ EXCLUDED = [
     "sessions",
     "axes",
     "wagtailsearch.indexentry",
+    "wagtailsearch.sqliteftsindexentry",  # SQLite only: would not load into PostgreSQL
     "modelsearch.indexentry",
 ]
 
@@ -160,16 +162,6 @@ def has_content():
     return get_user_model().objects.exists() or Page.objects.filter(depth__gt=2).exists()
 
 
-def _empty_sqlite_full_text_table():
-    """Empty SQLite's full-text table, which its triggers do not always keep in step."""
-    if connection.vendor != "sqlite":
-        return
-    with connection.cursor() as cursor:  # introspection does not list virtual tables
-        cursor.execute("SELECT name FROM sqlite_master WHERE name = 'wagtailsearch_indexentry_fts'")
-        if cursor.fetchone():
-            cursor.execute("DELETE FROM wagtailsearch_indexentry_fts")
-
-
 def restore(path, replace=False):
     """Load a backup into this (migrated) database; everything or nothing."""
     manifest, data, media = read(path)
@@ -204,10 +196,6 @@ def restore(path, replace=False):
             Permission.objects.all().delete()
             ContentType.objects.all().delete()
             call_command("loaddata", fixture.name, verbosity=0)
-            # Loading indexes some rows half-way (SQLite keeps full-text rows whose
-            # entries are gone): the index is emptied here and rebuilt below.
-            apps.get_model("wagtailsearch", "IndexEntry").objects.all().delete()
-            _empty_sqlite_full_text_table()
         ContentType.objects.clear_cache()
     finally:
         os.unlink(fixture.name)

@@ -4,20 +4,47 @@ Search uses each model's own search index (its `search_fields`), which works
 with the database backend on SQLite and PostgreSQL alike.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.auth import permission_denied
 from wagtail.models import Locale
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .models import Location, Organization, Service, can_edit_language
+
+
+class OwnLanguagesOnly:
+    """A service's drafts, revisions and history are for those who may edit its language.
+
+    The edit, delete and unpublish doors are guarded by the hooks below; these
+    side doors (revision views, comparisons, history) would otherwise show a
+    language's drafts to any staff member with access to services.
+    """
+
+    def get_object(self, *args, **kwargs):
+        service = super().get_object(*args, **kwargs)
+        if not can_edit_language(self.request.user, service.locale.language_code):
+            raise PermissionDenied
+        return service
+
+
+def own_languages_only(view_class):
+    return type(f"OwnLanguages{view_class.__name__}", (OwnLanguagesOnly, view_class), {})
 
 
 class ServiceViewSet(SnippetViewSet):
     """Services: searchable, filterable, exportable; drafts go through review."""
 
     model = Service
+    revisions_view_class = own_languages_only(snippet_views.PreviewRevisionView)
+    revisions_compare_view_class = own_languages_only(snippet_views.RevisionsCompareView)
+    history_view_class = own_languages_only(snippet_views.HistoryView)
+    workflow_history_view_class = own_languages_only(snippet_views.WorkflowHistoryView)
+    workflow_history_detail_view_class = own_languages_only(snippet_views.WorkflowHistoryDetailView)
+    workflow_preview_view_class = own_languages_only(snippet_views.WorkflowPreviewView)
     icon = "help"
     menu_label = _("Services")
     list_display = ["name", "organization", "status", "assured_date", "live"]
