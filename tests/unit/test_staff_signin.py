@@ -38,6 +38,20 @@ def set_up_two_step(client):
     return device, codes
 
 
+def enrolled_and_back(client, username="rev", group="Reviewers"):
+    """A staff member who set up two-step sign-in, then signed in again (a new session)."""
+    user = staff(username, group)
+    client.force_login(user)
+    device, codes = set_up_two_step(client)
+    sign_in_again(client, user)
+    return user, device, codes
+
+
+def sign_in_again(client, user):
+    client.logout()
+    client.force_login(user)
+
+
 @TWO_STEP
 @pytest.mark.parametrize("group", ["Administrators", "Reviewers", "Reviewers (es)"])
 def test_administrators_and_reviewers_must_set_up_two_step_sign_in(client, group):
@@ -73,11 +87,7 @@ def test_setting_up_gives_ten_single_use_recovery_codes_and_opens_the_admin(clie
 
 @TWO_STEP
 def test_each_new_sign_in_asks_for_a_code(client):
-    user = staff("rev", "Reviewers")
-    client.force_login(user)
-    set_up_two_step(client)
-    client.logout()
-    client.force_login(user)
+    enrolled_and_back(client)
     response = client.get("/admin/pages/")
     assert response["Location"] == "/admin/two-step/verify/?next=%2Fadmin%2Fpages%2F"
     bad = client.post("/admin/two-step/verify/?next=/admin/pages/", {"code": "123456"})
@@ -87,11 +97,7 @@ def test_each_new_sign_in_asks_for_a_code(client):
 
 @TWO_STEP
 def test_a_right_code_opens_the_admin_and_guesses_slow_down(client):
-    user = staff("rev", "Reviewers")
-    client.force_login(user)
-    device, _codes = set_up_two_step(client)
-    client.logout()
-    client.force_login(user)
+    user, device, _codes = enrolled_and_back(client)
     # The code used at setup cannot be replayed; the next one (within django-otp's drift) can.
     ok = client.post(
         "/admin/two-step/verify/", {"code": current_code(device, 1), "next": "/admin/"}
@@ -99,8 +105,7 @@ def test_a_right_code_opens_the_admin_and_guesses_slow_down(client):
     assert ok.status_code == 302 and ok["Location"] == "/admin/"
     assert client.get("/admin/").status_code == 200
     # Guessing: after wrong codes even the right one waits (django-otp's growing delay).
-    client.logout()
-    client.force_login(user)
+    sign_in_again(client, user)
     for _ in range(3):
         client.post("/admin/two-step/verify/", {"code": "000000"})
     refused = client.post("/admin/two-step/verify/", {"code": current_code(device, -1)})
@@ -109,23 +114,17 @@ def test_a_right_code_opens_the_admin_and_guesses_slow_down(client):
 
 @TWO_STEP
 def test_a_recovery_code_works_once(client):
-    user = staff("rev", "Reviewers")
-    client.force_login(user)
-    _device, codes = set_up_two_step(client)
+    user, _device, codes = enrolled_and_back(client)
     for attempt in range(2):
-        client.logout()
-        client.force_login(user)
+        if attempt:
+            sign_in_again(client, user)
         response = client.post("/admin/two-step/verify/", {"code": codes[0].upper()})
         assert response.status_code == (302 if attempt == 0 else 400)
 
 
 @TWO_STEP
 def test_the_next_page_never_leaves_the_site(client):
-    user = staff("rev", "Reviewers")
-    client.force_login(user)
-    device, _codes = set_up_two_step(client)
-    client.logout()
-    client.force_login(user)
+    _user, device, _codes = enrolled_and_back(client)
     response = client.post(
         "/admin/two-step/verify/",
         {"code": current_code(device, 1), "next": "https://evil.example/admin/"},
@@ -153,11 +152,7 @@ def test_who_may_turn_it_off_and_new_codes(client):
 
 @TWO_STEP
 def test_an_editor_who_turned_it_on_is_always_asked(client):
-    editor = staff("writer", "Editors")
-    client.force_login(editor)
-    set_up_two_step(client)
-    client.logout()
-    client.force_login(editor)
+    enrolled_and_back(client, "writer", "Editors")
     assert client.get("/admin/")["Location"].startswith("/admin/two-step/verify/")
 
 
@@ -168,8 +163,7 @@ def test_an_administrator_can_reset_a_lost_phone(client, capsys):
     set_up_two_step(client)
     call_command("reset_two_step", "rev")
     assert "rev: two-step sign-in reset" in capsys.readouterr().out
-    client.logout()
-    client.force_login(user)
+    sign_in_again(client, user)
     assert client.get("/admin/")["Location"].startswith("/admin/two-step/setup/")
 
 
