@@ -157,12 +157,7 @@ def python_floor(env, work, page):
     """Requests/s of bench/floor.py (one Redis GET per request) under gunicorn.conf.py."""
     port = stack.free_port()
     floor_env = {**env, "BENCH_FLOOR_FILE": str(page), "ACCESS_LOG": "1"}
-    gunicorn_bin = str(Path(sys.executable).with_name("gunicorn"))
-    server = stack.Service(
-        [gunicorn_bin, "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}", "bench.floor"],
-        env=floor_env,
-        log=work / "floor.log",
-    )
+    server = stack.gunicorn(floor_env, port, log=work / "floor.log", app="bench.floor")
     with server:
         stack.wait_for(f"http://127.0.0.1:{port}/")
         say("python floor")

@@ -101,12 +101,13 @@ class Service:
             self.out.close()
 
 
-def gunicorn(env, port, workers=None, log=None):
+def gunicorn(env, port, workers=None, log=None, app="cms.wsgi"):
+    """gunicorn with the repository's gunicorn.conf.py, serving `app` on `port`."""
     env = {**env, "PORT": str(port)}
     if workers:
         env["WEB_CONCURRENCY"] = str(workers)
     gunicorn_bin = str(Path(sys.executable).with_name("gunicorn"))
-    return Service([gunicorn_bin, "-c", "gunicorn.conf.py", "cms.wsgi"], env=env, log=log)
+    return Service([gunicorn_bin, "-c", "gunicorn.conf.py", app], env=env, log=log)
 
 
 def varnish(work, port, backend_port, memory="256m", log=None):

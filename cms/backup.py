@@ -64,10 +64,7 @@ def _models_to_dump():
     models = [
         model
         for model in apps.get_models()
-        if model._meta.label_lower not in excluded
-        and not model._meta.proxy
-        and model._meta.managed
-        and model._meta.label_lower.split(".")[0] in {c.label for c in apps.get_app_configs()}
+        if model._meta.label_lower not in excluded and not model._meta.proxy and model._meta.managed
     ]
     return sorted(models, key=lambda model: first.get(model._meta.app_label, 2))
 

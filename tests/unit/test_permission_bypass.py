@@ -8,7 +8,6 @@ redirect, a 403 or a 404 that does not show the draft; an allowed user sees it.
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from wagtail.models import Page
 
@@ -16,20 +15,12 @@ from home.models import TopicPage
 from services.models import Service
 from tests.factories import TopicPageFactory
 
-from .test_permission_matrix import MATRIX, index_in
+from .test_permission_matrix import MATRIX, index_in, member_of
 
 pytestmark = pytest.mark.django_db
 SECRET = "UNPUBLISHED-DRAFT-MARKER"
 ROLES = list(MATRIX)
 LANGUAGES = ["en", "es", "pt"]
-
-
-def member_of(group_name):
-    user = get_user_model().objects.create_user(
-        username=f"bypass-{group_name}", password="not-a-demo-password-1"
-    )
-    user.groups.add(Group.objects.get(name=group_name))
-    return user
 
 
 def page_with_draft(language):
