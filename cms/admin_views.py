@@ -1,9 +1,12 @@
-"""Admin screens for content trust: "Due for review", confirming a review, "Translation status"."""
+"""Admin screens for content trust: "Due for review", confirming a review, "Translation status",
+"High-risk changes"."""
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -17,6 +20,8 @@ from wagtail.models import Page
 from services.models import Service
 
 from . import freshness
+from .highrisk import describe, edit_url
+from .models import HighRiskChange
 from .reviews import NotAReviewer, ReviewRefused, confirm_review, review_items
 
 
@@ -127,3 +132,50 @@ def _edit_url(kind, obj):
     if kind == "page":
         return reverse("wagtailadmin_pages:edit", args=[obj.pk])
     return reverse("wagtailsnippets_services_service:edit", args=[obj.pk])
+
+
+class HighRiskFilterForm(forms.Form):
+    """Filters of the "High-risk changes" report."""
+
+    language = forms.ChoiceField(
+        label=_("Language"), required=False, choices=[("", _("All")), *settings.LANGUAGES]
+    )
+    kind = forms.ChoiceField(
+        label=_("Type"), required=False, choices=[("", _("All")), *HighRiskChange.Kind.choices]
+    )
+    unreviewed = forms.BooleanField(label=_("Approved by the proposer only"), required=False)
+
+
+class HighRiskChangesView(WagtailAdminTemplateMixin, TemplateView):
+    """Every published high-risk change, newest first: what changed, who proposed, who approved."""
+
+    template_name = "cms/admin/high_risk_changes.html"
+    page_title = _("High-risk changes")
+    header_icon = "warning"
+    per_page = 50
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm("cms.view_highriskchange"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = HighRiskFilterForm(self.request.GET or None)
+        cleaned = form.cleaned_data if form.is_valid() else {}
+        changes = HighRiskChange.objects.select_related("locale", "proposed_by", "approved_by")
+        if cleaned.get("language"):
+            changes = changes.filter(locale__language_code=cleaned["language"])
+        if cleaned.get("kind"):
+            changes = changes.filter(kind=cleaned["kind"])
+        if cleaned.get("unreviewed"):
+            changes = changes.filter(approved_by=F("proposed_by"))
+        page = Paginator(changes, self.per_page).get_page(self.request.GET.get("p"))
+        for change in page.object_list:
+            change.rows = [describe(item) for item in change.changes]
+            change.edit_url = edit_url(change)
+            change.self_approved = (
+                change.approved_by_id is not None and change.approved_by_id == change.proposed_by_id
+            )
+        context.update(filter_form=form, changes=page.object_list, page_obj=page)
+        return context

@@ -1,4 +1,5 @@
-"""App config for the project package: Babel supplements and cache invalidation at start-up."""
+"""App config for the project package: Babel supplements, cache invalidation, high-risk
+change records and cleaning of saved text at start-up."""
 
 from django.apps import AppConfig
 
@@ -13,6 +14,10 @@ class CmsConfig(AppConfig):
     def ready(self):
         from cms.caching import connect_signals
         from cms.formatting import supplement_babel_locales
+        from cms.highrisk import connect_signals as connect_high_risk
+        from cms.sanitize import connect_signals as connect_sanitizer
 
         supplement_babel_locales()
         connect_signals()
+        connect_high_risk()
+        connect_sanitizer()

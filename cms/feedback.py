@@ -56,7 +56,7 @@ class FeedbackForm(forms.Form):
 
     def clean_path(self):
         path = self.cleaned_data["path"]
-        if not path.startswith("/") or path.startswith("//"):
+        if not path.startswith("/") or path.startswith("//") or "\\" in path:
             raise forms.ValidationError(_("This form was sent from an unknown page."))
         return path
 

@@ -1,6 +1,21 @@
-"""A StreamField that keeps its block definitions out of migrations."""
+"""Shared model fields: a StreamField that keeps its block definitions out of migrations, and
+the validator every web address readers can open goes through."""
 
+from django.core.validators import URLValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 from wagtail.fields import StreamField as WagtailStreamField
+
+# A link readers open is a web page: https:// or http://, never javascript:, data: or ftp:.
+web_address = URLValidator(
+    schemes=["https", "http"], message=_("Give a web address starting with https://.")
+)
+
+
+class WebAddressField(models.URLField):
+    """A web page's address: https:// or http:// only."""
+
+    default_validators = [web_address]
 
 
 class StreamField(WagtailStreamField):

@@ -4,7 +4,8 @@ from django.conf import settings
 
 
 class SecurityHeadersMiddleware:
-    """Add CORP and Permissions-Policy everywhere; give staff pages the admin CSP.
+    """Add CORP and Permissions-Policy everywhere; give staff pages the admin CSP and a
+    same-origin referrer policy.
 
     It sits after Django's CSP middleware in MIDDLEWARE so that it sees the
     response first and can choose the policy that middleware then writes.
@@ -19,8 +20,13 @@ class SecurityHeadersMiddleware:
             "Cross-Origin-Resource-Policy", settings.CROSS_ORIGIN_RESOURCE_POLICY
         )
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
-        if request.path.startswith("/admin/") and not hasattr(response, "_csp_config"):
-            response._csp_config = settings.ADMIN_CSP
+        if request.path.startswith("/admin/"):
+            if not hasattr(response, "_csp_config"):
+                strict = request.path.startswith(settings.ADMIN_SIGN_IN_PATHS)
+                response._csp_config = settings.ADMIN_SIGN_IN_CSP if strict else settings.ADMIN_CSP
+            # With "no-referrer", browsers send "Origin: null" on form posts, which Django's
+            # CSRF check refuses: staff could not sign in. Staff pages keep referrers in-site.
+            response.headers["Referrer-Policy"] = "same-origin"
         return response
 
 

@@ -1,12 +1,16 @@
-"""Models shared by every reader page type: site settings, review dates, reader feedback."""
+"""Models shared by every reader page type: site settings, review dates, reader feedback,
+and the record of high-risk changes."""
 
 import datetime
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+
+from .fields import WebAddressField
 
 
 @register_setting(icon="site")
@@ -19,7 +23,7 @@ class ReaderSettings(BaseSiteSetting):
         default="911",
         help_text=_("Shown on every page in the 'In immediate danger?' strip."),
     )
-    exit_url = models.URLField(
+    exit_url = WebAddressField(
         _("exit destination"),
         default="https://www.bbc.co.uk/weather",
         help_text=_(
@@ -199,3 +203,58 @@ class Source(models.Model):
         if self.document_id:
             return self.document.url
         return self.url
+
+
+class HighRiskChange(models.Model):
+    """A published change to how readers reach help (a number, a text keyword, a link) or to a
+    reporting service, kept so reviewers can check it and see who proposed and approved it.
+    """
+
+    class Kind(models.TextChoices):
+        PAGE = "page", _("Page")
+        SERVICE = "service", _("Service")
+        SETTINGS = "settings", _("Reader settings")
+
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
+    object_id = models.CharField(max_length=64)
+    title = models.CharField(_("title"), max_length=255)
+    locale = models.ForeignKey(
+        "wagtailcore.Locale",
+        verbose_name=_("language"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    revision = models.ForeignKey(
+        "wagtailcore.Revision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # [{"what": "phone", "where": "Hotline", "old": "(203) 854-3011", "new": "(203) 555-0100"}]
+    changes = models.JSONField(_("changes"), default=list)
+    reporting = models.BooleanField(_("reporting service"), default=False)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(_("published"), default=timezone.now)
+    notified = models.PositiveIntegerField(_("reviewers e-mailed"), default=0)
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = _("high-risk change")
+        verbose_name_plural = _("high-risk changes")
+
+    def __str__(self):
+        return self.title

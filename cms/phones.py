@@ -37,7 +37,10 @@ def display_phone(value, region=DEFAULT_REGION):
     """How a stored number is written for readers: national format at home, else international."""
     if not value or SHORT_CODE.match(value):
         return value
-    parsed = phonenumbers.parse(value, region)
+    try:
+        parsed = phonenumbers.parse(value, region)
+    except phonenumbers.NumberParseException:
+        return value  # not stored through a form (forms refuse it): shown as typed, escaped
     if phonenumbers.region_code_for_number(parsed) == region:
         return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)

@@ -48,6 +48,7 @@ REVIEW_DIRECTORY = [
 ]
 TRANSLATE = ["wagtail_localize.submit_translation"]
 FEEDBACK = ["cms.view_feedback", "cms.change_feedback"]
+HIGH_RISK = ["cms.view_highriskchange"]
 
 
 @dataclass
@@ -79,6 +80,7 @@ def roles():
                 *REVIEW_DIRECTORY,
                 *TRANSLATE,
                 *FEEDBACK,
+                *HIGH_RISK,
                 "cms.delete_feedback",
                 f"services.edit_{SOURCE}",
             ],
@@ -108,6 +110,7 @@ def roles():
                     "services.publish_service",
                     *TRANSLATE,
                     *FEEDBACK,
+                    *HIGH_RISK,
                     f"services.edit_{code}",
                 ],
             ),

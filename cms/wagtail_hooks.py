@@ -1,4 +1,5 @@
-"""Admin additions for content trust: review and translation reports, the feedback inbox."""
+"""Admin additions for content trust: review, translation and high-risk change reports, the
+feedback inbox, two-step sign-in."""
 
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -7,9 +8,14 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from . import twofactor
-from .admin_views import DueForReviewView, TranslationStatusView, confirm_review_view
-from .models import Feedback
+from . import highrisk, twofactor
+from .admin_views import (
+    DueForReviewView,
+    HighRiskChangesView,
+    TranslationStatusView,
+    confirm_review_view,
+)
+from .models import Feedback, ReaderSettings
 from .reviews import CONFIRM_ACTION, review_items
 
 
@@ -21,6 +27,11 @@ def review_urls():
             "reports/translation-status/",
             TranslationStatusView.as_view(),
             name="waymark_translation_status",
+        ),
+        path(
+            "reports/high-risk-changes/",
+            HighRiskChangesView.as_view(),
+            name="waymark_high_risk_changes",
         ),
         path(
             "review/confirm/<str:kind>/<int:pk>/",
@@ -42,6 +53,34 @@ def translation_status_menu_item():
     return MenuItem(
         _("Translation status"), reverse("waymark_translation_status"), icon_name="globe", order=51
     )
+
+
+class HighRiskMenuItem(MenuItem):
+    """Shown to those who may read the high-risk change report (reviewers, administrators)."""
+
+    def is_shown(self, request):
+        return request.user.has_perm("cms.view_highriskchange")
+
+
+@hooks.register("register_reports_menu_item")
+def high_risk_menu_item():
+    return HighRiskMenuItem(
+        _("High-risk changes"), reverse("waymark_high_risk_changes"), icon_name="warning", order=52
+    )
+
+
+@hooks.register("before_edit_setting")
+def remember_settings_before_edit(request, instance):
+    """Keep the emergency number and exit destination as they were, to record what changes."""
+    if request.method == "POST" and isinstance(instance, ReaderSettings):
+        request.waymark_settings_before = highrisk.settings_facts(instance)
+
+
+@hooks.register("after_edit_setting")
+def record_settings_change(request, instance):
+    before = getattr(request, "waymark_settings_before", None)
+    if before is not None and isinstance(instance, ReaderSettings):
+        highrisk.record_settings_change(instance, before, request.user)
 
 
 @hooks.register("register_log_actions")

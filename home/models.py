@@ -18,6 +18,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from cms.fields import StreamField
+from cms.highrisk import HighRiskPanel
 from cms.models import ReviewDates, Source
 from cms.versions import VERSION_HEADER, page_version, service_version
 from services.directory import directory_page_context, service_detail_context, with_structure
@@ -59,6 +60,7 @@ class HomePage(OfflineVersioned, Page):
     )
 
     content_panels = [
+        HighRiskPanel(),
         *Page.content_panels,
         FieldPanel("intro"),
         FieldPanel("help_links"),
@@ -112,7 +114,7 @@ class TopicIndexPage(OfflineVersioned, Page):
 
     intro = RichTextField(features=LIMITED_FEATURES, blank=True, verbose_name=_("intro"))
 
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    content_panels = [HighRiskPanel(), *Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["home.HomePage"]
     subpage_types = ["home.TopicPage"]
 
@@ -150,6 +152,7 @@ class TopicPage(OfflineVersioned, ReviewDates, Page):
     )
 
     content_panels = [
+        HighRiskPanel(),
         *Page.content_panels,
         FieldPanel("summary"),
         FieldPanel("body"),
@@ -214,7 +217,7 @@ class ServiceDirectoryPage(OfflineVersioned, RoutablePageMixin, Page):
 
     intro = RichTextField(features=LIMITED_FEATURES, blank=True, verbose_name=_("intro"))
 
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    content_panels = [HighRiskPanel(), *Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["home.HomePage"]
     subpage_types = []
     max_count_per_parent = 1

@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from cms.formatting import format_date_long
+from cms.sanitize import safe_link
 
 from .hours import open_status, upcoming_exceptions, weekly_table
 from .languages import is_known, language_name
@@ -219,7 +220,7 @@ class ServiceView:
                 channel["servicePhone"] = contact_points[0]
             if addresses:
                 channel["serviceLocation"] = {"@type": "Place", "address": addresses[0]}
-            if structure.url:
+            if safe_link(structure.url):
                 channel["serviceUrl"] = structure.url
             if len(channel) > 1:
                 data["availableChannel"] = channel

@@ -46,6 +46,8 @@ from wagtail.search import index
 from wagtail.search.queryset import SearchableQuerySetMixin
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
+from cms.fields import WebAddressField
+from cms.highrisk import HighRiskPanel
 from cms.models import ReviewSchedule, Source
 from cms.phones import display_phone, normalize_phone, phone_href
 
@@ -89,7 +91,7 @@ class Organization(index.Indexed, models.Model):
     hsds_id = models.UUIDField(_("HSDS identifier"), default=uuid.uuid4, unique=True)
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    website = models.URLField(_("website"), blank=True)
+    website = WebAddressField(_("website"), blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
 
     panels = [
@@ -267,7 +269,7 @@ class Service(
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
     )
-    url = models.URLField(_("website"), blank=True)
+    url = WebAddressField(_("website"), blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     minimum_age = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
     maximum_age = models.PositiveSmallIntegerField(_("maximum age"), null=True, blank=True)
@@ -396,6 +398,7 @@ class Service(
         [
             ObjectList(
                 [
+                    HighRiskPanel(),
                     FieldPanel("name"),
                     FieldPanel("slug"),
                     FieldPanel("organization"),

@@ -1,4 +1,4 @@
-"""Reader-page template tags: language links, Babel dates, JSON-LD."""
+"""Reader-page template tags: language links, Babel dates, JSON-LD, safe link targets."""
 
 import json
 
@@ -13,6 +13,7 @@ from wagtail.models import Page
 
 from cms.formatting import format_date_long, format_number
 from cms.freshness import is_outdated, synced_at
+from cms.sanitize import safe_link
 
 register = template.Library()
 
@@ -105,6 +106,12 @@ def babel_number(value, language_code=None):
     if value is None or value == "":
         return ""
     return format_number(value, language_code)
+
+
+@register.filter
+def safe_href(value):
+    """The link target if readers may safely follow it, else "" (the link goes nowhere)."""
+    return safe_link(value)
 
 
 @register.simple_tag

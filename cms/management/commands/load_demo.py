@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
+from cms.highrisk import not_recorded
 from cms.roles import setup_roles
 from home.demo.loader import DemoTranslationMissing, load_pages
 from services.demo.loader import load_services
@@ -25,11 +26,13 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         users = self._users()
         log = lambda message: self.stdout.write(message)  # noqa: E731
-        load_services(log=log)
-        try:
-            load_pages(user=users["admin"], log=log)
-        except DemoTranslationMissing as exc:
-            raise CommandError(str(exc)) from exc
+        # The demo's content is where it starts, not a change anyone must check.
+        with not_recorded():
+            load_services(log=log)
+            try:
+                load_pages(user=users["admin"], log=log)
+            except DemoTranslationMissing as exc:
+                raise CommandError(str(exc)) from exc
         setup_roles(log=log)
         self._memberships(users)
         self.stdout.write(self.style.SUCCESS("Demo content is loaded. Demo logins (at /admin/):"))
