@@ -227,6 +227,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "txt", "xlsx"]
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 5 * 1024 * 1024
+# A small file can decode into a huge bitmap; 25 million pixels is a 5,000 x 5,000 photo.
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 25_000_000
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 
