@@ -41,14 +41,9 @@ WHAT = {
     "field": _("Reporting service"),
 }
 
-# What a reporting service says that readers act on; any change to it is high-risk.
+# Besides its words (services.directory.TEXT_FIELDS), what a reporting service says that
+# readers act on; any change to them is high-risk.
 REPORTING_FIELDS = [
-    "name",
-    "description",
-    "eligibility_description",
-    "application_process",
-    "fees_description",
-    "alert",
     "status",
     "organization",
     "free",
@@ -187,7 +182,9 @@ def service_facts(service):
         if service.email:
             facts["email"] = Fact("email", "email", service.email)
     if is_reporting(service):
-        for name in REPORTING_FIELDS:
+        from services.directory import TEXT_FIELDS
+
+        for name in [*TEXT_FIELDS, *REPORTING_FIELDS]:
             facts[f"field.{name}"] = Fact("field", name, _field_text(service, name))
         facts["field.reporting"] = Fact("field", "categories", "reporting")
     return facts

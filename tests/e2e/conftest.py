@@ -1,5 +1,6 @@
 """Real-browser fixtures: a demo server of our own and Playwright driving the system Chromium."""
 
+import contextlib
 import os
 import shutil
 import socket
@@ -50,7 +51,6 @@ def demo_server(tmp_path_factory):
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
     work = tmp_path_factory.mktemp("demo")
-    port = free_port()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "cms.settings.dev",
@@ -82,15 +82,27 @@ def demo_server(tmp_path_factory):
         check=True,
         capture_output=True,
     )
+    try:
+        with running_server(env) as url:
+            base = DemoServer(url)
+            base.env = env
+            yield base
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def running_server(env):
+    """`manage.py runserver` with this environment on a free port, until the block ends."""
+    port = free_port()
     server = subprocess.Popen(
-        [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
+        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    base = DemoServer(f"http://127.0.0.1:{port}")
-    base.env = env
+    base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
             try:
@@ -99,12 +111,11 @@ def demo_server(tmp_path_factory):
             except OSError:
                 time.sleep(0.1)
         else:
-            pytest.fail("the demo server did not start")
+            pytest.fail("the server did not start")
         yield base
     finally:
         server.terminate()
         server.wait(timeout=10)
-        shutil.rmtree(work, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -2,16 +2,14 @@
 the admin. A copy of the demo database gets the payloads, so other browser tests are untouched.
 """
 
-import os
+import json
 import shutil
 import subprocess
 import sys
-import time
-import urllib.request
 
 import pytest
 
-from tests.e2e.conftest import ROOT, free_port
+from tests.e2e.conftest import ROOT, running_server
 from tests.payloads import PAYLOADS
 
 # Several payloads at once: each field gets as much of them as it holds.
@@ -45,32 +43,11 @@ def xss_server(demo_server, tmp_path_factory):
         capture_output=True,
         text=True,
     ).stdout
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{base}/en/", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("the payload server did not start")
-        import json
-
-        yield base, json.loads(made.strip().splitlines()[-1])
+        with running_server(env) as base:
+            yield base, json.loads(made.strip().splitlines()[-1])
     finally:
-        server.terminate()
-        server.wait(timeout=10)
-        if os.path.exists(work):
-            shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def visit_all(browser, base, paths, sign_in=False):
