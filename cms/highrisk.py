@@ -19,6 +19,7 @@ changed value shows as a change, not as one removal and one addition.
 
 import contextlib
 import contextvars
+import logging
 import re
 from dataclasses import dataclass
 
@@ -29,6 +30,8 @@ from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import Panel
+
+logger = logging.getLogger(__name__)
 
 WHAT = {
     "phone": _("Phone number"),
@@ -379,7 +382,7 @@ def record_publish(entry):
         published_at=entry.timestamp,
     )
     languages = _languages_seeing(obj, changes)
-    transaction.on_commit(lambda: notify(change.pk, languages))
+    transaction.on_commit(lambda: notify(change.pk, languages), robust=True)
     return change
 
 
@@ -399,7 +402,7 @@ def record_settings_change(reader_settings, old, user):
         approved_by=user,
     )
     languages = [code for code, _name in settings.LANGUAGES]
-    transaction.on_commit(lambda: notify(change.pk, languages))
+    transaction.on_commit(lambda: notify(change.pk, languages), robust=True)
     return change
 
 
@@ -492,8 +495,14 @@ def notify(change_pk, languages):
         with translation.override(language):
             subject, body = _message(change)
         messages.append(EmailMessage(subject, body, None, [user.email]))
-    if messages:
-        mailers.default.send_messages(messages)
+    try:
+        if messages:
+            mailers.default.send_messages(messages)
+    except Exception:
+        # The change is live and recorded either way; the report shows it was not sent.
+        logger.exception("High-risk change %s: the reviewers' e-mail could not be sent", change.pk)
+        HighRiskChange.objects.filter(pk=change.pk).update(notice_failed=True)
+        return 0
     HighRiskChange.objects.filter(pk=change.pk).update(notified=len(messages))
     return len(messages)
 

@@ -250,6 +250,7 @@ class HighRiskChange(models.Model):
     )
     published_at = models.DateTimeField(_("published"), default=timezone.now)
     notified = models.PositiveIntegerField(_("reviewers e-mailed"), default=0)
+    notice_failed = models.BooleanField(_("e-mail not sent"), default=False)
 
     class Meta:
         ordering = ["-published_at", "-pk"]

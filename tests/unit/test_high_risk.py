@@ -6,6 +6,7 @@ e-mailed to the reviewers of every language whose readers see it.
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.urls import reverse
 from wagtail.users.models import UserProfile
 
@@ -323,3 +324,28 @@ def test_reviewers_read_the_notice_and_the_report_in_their_admin_language(
 def test_demo_content_starts_with_no_high_risk_changes():
     # load_demo publishes dozens of numbers: that is where the demo starts, not a change.
     assert not HighRiskChange.objects.exists()
+
+
+def test_a_mail_server_outage_neither_blocks_publishing_nor_hides_the_change(
+    client, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "tests.unit.test_high_risk.RefusingBackend"
+    service = published_service(name="Outage line", phones=(("hotline", "+12038543011", ""),))
+    draft = service.get_latest_revision_as_object()
+    draft.phones = [ServicePhone(kind="hotline", number="+12035550123")]
+    with django_capture_on_commit_callbacks(execute=True):
+        draft.save_revision(user=user("admin")).publish(user=user("admin"))
+    service.refresh_from_db()
+    assert service.phones.get().number == "+12035550123"  # live, whatever the mail server says
+    change = HighRiskChange.objects.get()
+    assert change.notice_failed and change.notified == 0
+    client.force_login(user("reviewer"))
+    html = client.get(reverse("waymark_high_risk_changes")).content.decode()
+    assert "Not sent: the mail server failed" in html
+
+
+class RefusingBackend(BaseEmailBackend):
+    """A mail server that is down."""
+
+    def send_messages(self, email_messages):
+        raise ConnectionRefusedError(111, "Connection refused")
