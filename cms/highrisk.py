@@ -333,6 +333,34 @@ class HighRiskPanel(Panel):
             return context
 
 
+def warn_in_translation_editor(request, obj):
+    """Translations are reviewed in wagtail-localize's editor, which has no panels: the same
+    marking arrives there as a warning at the top of the page."""
+    from django.contrib import messages
+    from django.utils.html import format_html, format_html_join
+
+    if request.method != "GET" or not hasattr(obj, "get_latest_revision_as_object"):
+        return
+    locale = getattr(obj, "locale", None)
+    if locale is None or locale.language_code == settings.LANGUAGE_CODE:
+        return  # the source language's editor shows HighRiskPanel
+    changes = [describe(change) for change in pending_changes(obj.get_latest_revision_as_object())]
+    if changes:
+        messages.warning(
+            request,
+            format_html(
+                "{} {}<ul>{}</ul>",
+                gettext("This draft changes how readers reach help."),
+                gettext("Check each new value against a trusted source before approving."),
+                format_html_join(
+                    "",
+                    "<li>{} ({}): {} → {}</li>",
+                    ((*row[:2], row[2] or "—", row[3] or "—") for row in changes),
+                ),
+            ),
+        )
+
+
 # -- recording what is published ---------------------------------------------
 
 

@@ -69,6 +69,16 @@ def high_risk_menu_item():
     )
 
 
+@hooks.register("before_edit_page", order=-50)
+def mark_high_risk_page_translation(request, page):
+    highrisk.warn_in_translation_editor(request, page)
+
+
+@hooks.register("before_edit_snippet", order=-50)
+def mark_high_risk_service_translation(request, instance):
+    highrisk.warn_in_translation_editor(request, instance)
+
+
 @hooks.register("before_edit_setting")
 def remember_settings_before_edit(request, instance):
     """Keep the emergency number and exit destination as they were, to record what changes."""

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.urls import reverse
+from wagtail.models import Locale
 from wagtail.users.models import UserProfile
 
 from cms.models import HighRiskChange, ReaderSettings
@@ -349,3 +350,17 @@ class RefusingBackend(BaseEmailBackend):
 
     def send_messages(self, email_messages):
         raise ConnectionRefusedError(111, "Connection refused")
+
+
+def test_a_translations_high_risk_change_is_marked_in_the_translation_editor(client):
+    page = page_with([call("Helpline", "+12038543000")])
+    spanish = page.copy_for_translation(Locale.objects.get(language_code="es"))
+    spanish.save_revision(user=user("admin")).publish(user=user("admin"))
+    draft = TopicPage.objects.get(pk=spanish.pk).get_latest_revision_as_object()
+    draft.body[0].value["phone"] = "+12035550199"
+    draft.save_revision(user=user("translator-es"))
+    client.force_login(user("reviewer-es"))
+    response = client.get(reverse("wagtailadmin_pages:edit", args=[spanish.pk]), follow=True)
+    html = response.content.decode()
+    assert "This draft changes how readers reach help." in html
+    assert "(203) 854-3000" in html and "(203) 555-0199" in html
