@@ -333,6 +333,39 @@ class HighRiskPanel(Panel):
             return context
 
 
+def awaiting_review(user, limit=20):
+    """Drafts in review that this user may approve and that make high-risk changes, newest
+    first: [{"title", "edit_url", "changes"}] (for the dashboard)."""
+    from wagtail.models import TaskState
+
+    states = (
+        TaskState.objects.reviewable_by(user)
+        .filter(status=TaskState.STATUS_IN_PROGRESS)
+        .select_related("workflow_state")
+        .order_by("-started_at")[:limit]
+    )
+    items = []
+    for state in states:
+        obj = state.workflow_state.content_object
+        if obj is None:
+            continue
+        draft = obj.get_latest_revision_as_object()
+        changes = [describe(change) for change in pending_changes(draft)]
+        if changes:
+            items.append({"title": str(draft), "edit_url": edit_url_of(obj), "changes": changes})
+    return items
+
+
+def edit_url_of(obj):
+    """Where a page or service is edited in the admin."""
+    from django.urls import reverse
+    from wagtail.models import Page
+
+    if isinstance(obj, Page):
+        return reverse("wagtailadmin_pages:edit", args=[obj.pk])
+    return reverse("wagtailsnippets_services_service:edit", args=[obj.pk])
+
+
 def warn_in_translation_editor(request, obj):
     """Translations are reviewed in wagtail-localize's editor, which has no panels: the same
     marking arrives there as a warning at the top of the page."""

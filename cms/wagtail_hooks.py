@@ -116,8 +116,27 @@ class DueForReviewPanel(Component):
         }
 
 
+class HighRiskAwaitingPanel(Component):
+    """The dashboard's warning, above "Awaiting your review": drafts this reviewer may approve
+    that change a number, a keyword, a link or a reporting service, old beside new."""
+
+    name = "high_risk_awaiting"
+    order = 45
+    template_name = "cms/admin/high_risk_awaiting_panel.html"
+
+    def __init__(self, user):
+        self.items = highrisk.awaiting_review(user)
+
+    def render_html(self, parent_context=None):
+        return super().render_html(parent_context) if self.items else ""
+
+    def get_context_data(self, parent_context):
+        return {"items": self.items}
+
+
 @hooks.register("construct_homepage_panels")
 def add_due_for_review_panel(request, panels):
+    panels.append(HighRiskAwaitingPanel(request.user))
     panels.append(DueForReviewPanel())
 
 

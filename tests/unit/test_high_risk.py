@@ -364,3 +364,20 @@ def test_a_translations_high_risk_change_is_marked_in_the_translation_editor(cli
     html = response.content.decode()
     assert "This draft changes how readers reach help." in html
     assert "(203) 854-3000" in html and "(203) 555-0199" in html
+
+
+def test_the_reviewers_dashboard_warns_before_anyone_approves_from_it(client):
+    """Wagtail's dashboard can approve without opening the editor: the warning is there too."""
+    service = published_service(name="Dashboard line", phones=(("hotline", "+12038543011", ""),))
+    draft = service.get_latest_revision_as_object()
+    draft.phones = [ServicePhone(kind="hotline", number="+12035550123")]
+    submit(draft, user("editor"))
+    client.force_login(user("reviewer"))
+    html = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "High-risk changes awaiting your review" in html
+    assert "Dashboard line" in html and "(203) 555-0123" in html
+    # Those who cannot approve it (the editor, the Spanish reviewer) get no such panel.
+    for username in ("editor", "reviewer-es"):
+        client.force_login(user(username))
+        html = client.get(reverse("wagtailadmin_home")).content.decode()
+        assert "High-risk changes awaiting your review" not in html
