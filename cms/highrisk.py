@@ -265,7 +265,12 @@ def describe(change):
         where = str(_verbose_name(Service, "url" if where == "website" else "email"))
     elif where in kinds:
         where = str(kinds[where])
-    return str(WHAT.get(what, what)), where, _value(change["old"]), _value(change["new"])
+    return (
+        str(WHAT.get(what, what)),
+        where,
+        _value(what, change["old"]),
+        _value(what, change["new"]),
+    )
 
 
 def _verbose_name(model, name):
@@ -275,16 +280,18 @@ def _verbose_name(model, name):
         return name
 
 
-def _value(value):
+def _value(what, value):
+    """A stored value as staff read it: a phone's kind, a category and yes/no in their words."""
     from services.models import Category, ServicePhone
 
-    kinds = {**dict(ServicePhone.Kind.choices), "call": _("Call"), "text": _("Text (SMS)")}
-    prefix, sep, rest = value.partition(": ")
-    if sep and prefix in kinds:
-        return f"{kinds[prefix]}: {rest}"
-    if value in Category.Code.values:
+    if what == "phone":
+        kinds = {**dict(ServicePhone.Kind.choices), "call": _("Call"), "text": _("Text (SMS)")}
+        prefix, sep, rest = value.partition(": ")
+        if sep and prefix in kinds:
+            return f"{kinds[prefix]}: {rest}"
+    elif what in ("category", "field") and value in Category.Code.values:
         return str(Category.Code(value).label)
-    if value in ("yes", "no"):
+    elif what == "field" and value in ("yes", "no"):
         return gettext("yes") if value == "yes" else gettext("no")
     return value
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from wagtail.models import Locale
 from wagtail.users.models import UserProfile
 
+from cms.highrisk import describe
 from cms.models import HighRiskChange, ReaderSettings
 from home.models import TopicPage
 from services.models import ServicePhone
@@ -381,3 +382,12 @@ def test_the_reviewers_dashboard_warns_before_anyone_approves_from_it(client):
         client.force_login(user(username))
         html = client.get(reverse("wagtailadmin_home")).content.decode()
         assert "High-risk changes awaiting your review" not in html
+
+
+def test_stored_values_are_put_in_words_only_where_they_are_codes():
+    keyword = {"what": "keyword", "where": "Tip line", "old": "legal", "new": "yes"}
+    assert describe(keyword) == ("Text keyword", "Tip line", "legal", "yes")
+    listed = {"what": "category", "where": "Get help", "old": "legal", "new": "health"}
+    assert describe(listed)[2:] == ("Legal help", "Health")
+    phone = {"what": "phone", "where": "hotline", "old": "", "new": "text: 847411"}
+    assert describe(phone) == ("Phone number", "Hotline", "", "Text (SMS): 847411")
