@@ -9,7 +9,6 @@ from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -22,7 +21,13 @@ from services.models import Service
 from . import freshness
 from .highrisk import describe, edit_url
 from .models import HighRiskChange
-from .reviews import NotAReviewer, ReviewRefused, confirm_review, review_items
+from .reviews import (
+    NotAReviewer,
+    ReviewRefused,
+    admin_edit_url,
+    confirm_review,
+    review_items,
+)
 
 
 class DueFilterForm(forms.Form):
@@ -115,23 +120,17 @@ class TranslationStatusView(WagtailAdminTemplateMixin, TemplateView):
                     "code": code,
                     "status": status,
                     "label": freshness.LABELS[status],
-                    "edit_url": _edit_url(row["kind"], translation) if translation else "",
+                    "edit_url": admin_edit_url(row["kind"], translation.pk) if translation else "",
                 }
                 for code, (status, translation) in row["cells"].items()
             ]
-            row["edit_url"] = _edit_url(row["kind"], row["source"])
+            row["edit_url"] = admin_edit_url(row["kind"], row["source"].pk)
         context.update(
             filter_form=form,
             rows=rows,
             languages=[(code, names[code]) for code in freshness.TARGETS],
         )
         return context
-
-
-def _edit_url(kind, obj):
-    if kind == "page":
-        return reverse("wagtailadmin_pages:edit", args=[obj.pk])
-    return reverse("wagtailsnippets_services_service:edit", args=[obj.pk])
 
 
 class HighRiskFilterForm(forms.Form):

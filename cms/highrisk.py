@@ -345,6 +345,9 @@ def awaiting_review(user, limit=20):
     first: [{"title", "edit_url", "changes"}] (for the dashboard)."""
     from wagtail.models import TaskState
 
+    from cms.reviews import admin_edit_url
+    from services.models import Service
+
     states = (
         TaskState.objects.reviewable_by(user)
         .filter(status=TaskState.STATUS_IN_PROGRESS)
@@ -359,18 +362,11 @@ def awaiting_review(user, limit=20):
         draft = obj.get_latest_revision_as_object()
         changes = [describe(change) for change in pending_changes(draft)]
         if changes:
-            items.append({"title": str(draft), "edit_url": edit_url_of(obj), "changes": changes})
+            kind = "service" if isinstance(obj, Service) else "page"
+            items.append(
+                {"title": str(draft), "edit_url": admin_edit_url(kind, obj.pk), "changes": changes}
+            )
     return items
-
-
-def edit_url_of(obj):
-    """Where a page or service is edited in the admin."""
-    from django.urls import reverse
-    from wagtail.models import Page
-
-    if isinstance(obj, Page):
-        return reverse("wagtailadmin_pages:edit", args=[obj.pk])
-    return reverse("wagtailsnippets_services_service:edit", args=[obj.pk])
 
 
 def warn_in_translation_editor(request, obj):
@@ -525,16 +521,11 @@ def _languages_seeing(obj, changes):
 # -- telling the reviewers ---------------------------------------------------
 
 
-def reviewer_group(language_code):
-    """The group that reviews a language ("Reviewers" for the source language)."""
-    if language_code == settings.LANGUAGE_CODE:
-        return "Reviewers"
-    return f"Reviewers ({language_code})"
-
-
 def reviewers_of(languages):
     """Active reviewers of these languages who have an e-mail address."""
     from django.contrib.auth import get_user_model
+
+    from cms.roles import reviewer_group
 
     return (
         get_user_model()
@@ -617,11 +608,11 @@ def edit_url(change):
     """Where the changed item is edited in the admin."""
     from django.urls import reverse
 
-    if change.kind == change.Kind.PAGE:
-        return reverse("wagtailadmin_pages:edit", args=[change.object_id])
-    if change.kind == change.Kind.SERVICE:
-        return reverse("wagtailsnippets_services_service:edit", args=[change.object_id])
-    return reverse("wagtailsettings:edit", args=["cms", "readersettings"])
+    from cms.reviews import admin_edit_url
+
+    if change.kind == change.Kind.SETTINGS:
+        return reverse("wagtailsettings:edit", args=["cms", "readersettings"])
+    return admin_edit_url(change.kind, change.object_id)
 
 
 def on_log_entry_saved(sender, instance, created, raw=False, **kwargs):

@@ -45,13 +45,18 @@ class ReviewItem:
 
     @property
     def edit_url(self):
-        if self.kind == "page":
-            return reverse("wagtailadmin_pages:edit", args=[self.obj.pk])
-        return reverse("wagtailsnippets_services_service:edit", args=[self.obj.pk])
+        return admin_edit_url(self.kind, self.obj.pk)
 
     @property
     def confirm_url(self):
         return reverse("waymark_confirm_review", args=[self.kind, self.obj.pk])
+
+
+def admin_edit_url(kind, pk):
+    """Where staff edit a page ("page") or a service ("service")."""
+    if kind == "page":
+        return reverse("wagtailadmin_pages:edit", args=[pk])
+    return reverse("wagtailsnippets_services_service:edit", args=[pk])
 
 
 def review_items(language=None, kind=None, overdue_only=False, due_within=None):

@@ -61,6 +61,11 @@ class Role:
     permissions: list = field(default_factory=list)
 
 
+def reviewer_group(language_code):
+    """The name of the group that reviews a language ("Reviewers" for the source language)."""
+    return "Reviewers" if language_code == SOURCE else f"Reviewers ({language_code})"
+
+
 def roles():
     """Every staff group Waymark knows."""
     defined = [
@@ -72,7 +77,7 @@ def roles():
             [*ADMIN_ACCESS, *WRITE_DIRECTORY, *FEEDBACK, f"services.edit_{SOURCE}"],
         ),
         Role(
-            "Reviewers",
+            reviewer_group(SOURCE),
             SOURCE,
             PAGE_REVIEW,
             [
@@ -101,7 +106,7 @@ def roles():
                 ],
             ),
             Role(
-                f"Reviewers ({code})",
+                reviewer_group(code),
                 code,
                 PAGE_REVIEW,
                 [
@@ -169,19 +174,20 @@ def setup_roles(log=print):
         workflow.save(update_fields=["active"])
     admins = groups["Administrators"]
     _page_workflow(
-        "Content review", "English review", [groups["Reviewers"], admins], homes.get(SOURCE)
+        "Content review",
+        "English review",
+        [groups[reviewer_group(SOURCE)], admins],
+        homes.get(SOURCE),
     )
     for code in TRANSLATIONS:
         name = LANGUAGE_NAMES[code]
         _page_workflow(
             f"Translation review ({name})",
             f"Review ({name})",
-            [groups[f"Reviewers ({code})"], admins],
+            [groups[reviewer_group(code)], admins],
             homes.get(code),
         )
-    _service_workflow(
-        [groups["Reviewers"], *(groups[f"Reviewers ({code})"] for code in TRANSLATIONS), admins]
-    )
+    _service_workflow([groups[reviewer_group(code)] for code in [SOURCE, *TRANSLATIONS]] + [admins])
     return groups
 
 
