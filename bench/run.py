@@ -214,8 +214,12 @@ def main():
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     work = Path(tempfile.mkdtemp(prefix="waymark-bench-"))
     app_port, proxy_port, static_port = stack.free_port(), stack.free_port(), stack.free_port()
+    # Production's settings plus the bench app (its bench_content and bench_render commands).
     env = stack.production_env(
-        work, DATABASE_URL, FRONTEND_CACHE_URL=f"http://127.0.0.1:{proxy_port}"
+        work,
+        DATABASE_URL,
+        FRONTEND_CACHE_URL=f"http://127.0.0.1:{proxy_port}",
+        DJANGO_SETTINGS_MODULE="cms.settings.bench",
     )
     workers = int(os.environ.get("WEB_CONCURRENCY", min(os.cpu_count() + 1, 8)))
     say(f"database {DATABASE_URL}, work in {work}")

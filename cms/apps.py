@@ -1,23 +1,33 @@
-"""App config for the project package: Babel supplements, cache invalidation, high-risk
-change records and cleaning of saved text at start-up."""
+"""App config for the project package and foundation: Babel supplements, cache invalidation
+for pages and site settings, cleaning of saved text, and the system checks at start-up."""
 
 from django.apps import AppConfig
 
 
 class CmsConfig(AppConfig):
-    """Registers Waymark's shared models, template tags and commands."""
+    """Waymark's foundation: settings, base templates, shared fields and mechanisms."""
 
     name = "cms"
     verbose_name = "Waymark"
     default_auto_field = "django.db.models.BigAutoField"
+    clean_saved_text = True  # the reader settings every page shows
 
     def ready(self):
-        from cms.caching import connect_signals
-        from cms.formatting import supplement_babel_locales
-        from cms.highrisk import connect_signals as connect_high_risk
-        from cms.sanitize import connect_signals as connect_sanitizer
+        from . import caching, checks, highrisk, sanitize  # noqa: F401 (checks registers)
+        from .formatting import supplement_babel_locales
+        from .models import ReaderSettings
 
         supplement_babel_locales()
-        connect_signals()
-        connect_high_risk()
-        connect_sanitizer()
+        caching.connect_signals()
+        sanitize.connect_signals()
+        highrisk.register_labels(where=_settings_where(ReaderSettings))
+
+
+def _settings_where(model):
+    """The reader settings' facts are named by their fields' names."""
+    names = {"emergency_number", "exit_url"}
+
+    def where(what, where):
+        return model._meta.get_field(where).verbose_name if where in names else None
+
+    return where

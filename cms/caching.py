@@ -29,7 +29,11 @@ from contextvars import ContextVar
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.utils.cache import patch_vary_headers
+from wagtail.signals import page_published, page_unpublished, post_page_move, published, unpublished
+
+from cms import languages
 
 log = logging.getLogger(__name__)
 
@@ -37,14 +41,10 @@ CACHE_HEADER = "X-Waymark-Cache"
 _valid_until = ContextVar("waymark_valid_until", default=None)
 
 
-def language_codes():
-    return [code for code, _name in settings.LANGUAGES]
-
-
 def language_of(path):
     """The reader language a URL belongs to ("/es/temas/" → "es"), or None."""
     first = path.lstrip("/").split("/", 1)[0]
-    return first if first in language_codes() else None
+    return first if languages.is_known(first) else None
 
 
 def valid_until(moment):
@@ -255,8 +255,8 @@ class ReaderPageCache:
 
 def languages_of(instance):
     locale = getattr(instance, "locale", None)
-    if locale is None or locale.language_code == settings.LANGUAGE_CODE:
-        return language_codes()
+    if locale is None or languages.is_source(locale.language_code):
+        return languages.codes()
     codes = set(
         type(instance)
         ._default_manager.filter(translation_key=instance.translation_key)
@@ -277,40 +277,52 @@ def page_changed(sender, instance, **kwargs):
     invalidate_on_commit(languages_of(instance), [_full_url(instance)])
 
 
-def service_changed(sender, instance, **kwargs):
+def translatable_changed(sender, instance, **kwargs):
+    """A translatable model readers see (a service) was published, unpublished or deleted."""
     invalidate_on_commit(languages_of(instance))
 
 
 def shared_content_changed(sender, **kwargs):
-    """Organizations, locations, categories, reader settings and sites show in every language."""
-    invalidate_on_commit(language_codes())
+    """Content shown in every language (sites, reader settings, a directory's places) changed."""
+    invalidate_on_commit(languages.codes())
+
+
+def register_translatable(model):
+    """Forget a language's cached pages when a `model` in it is published, unpublished or
+    deleted (a TranslatableMixin and DraftStateMixin model; apps call this from ready())."""
+    label = model._meta.label_lower
+    for signal, name in ((published, "published"), (unpublished, "unpublished")):
+        signal.connect(
+            translatable_changed, sender=model, dispatch_uid=f"waymark-cache-{name}-{label}"
+        )
+    post_delete.connect(
+        translatable_changed, sender=model, dispatch_uid=f"waymark-cache-deleted-{label}"
+    )
+
+
+def register_shared(*models):
+    """Forget every language's cached pages when a row of these models is saved or deleted
+    (what readers see in every language; apps call this from their AppConfig.ready())."""
+    for model in models:
+        label = model._meta.label_lower
+        for signal in (post_save, post_delete):
+            signal.connect(
+                shared_content_changed,
+                sender=model,
+                dispatch_uid=f"waymark-cache-{label}-{signal is post_save}",
+            )
 
 
 def connect_signals():
-    from django.db.models.signals import post_delete, post_save
+    """Pages, sites, languages and the reader settings (from CmsConfig.ready); every other app
+    registers its own models with `register_translatable` and `register_shared`."""
+    # Imported here: cms.wsgi imports this module before Django is set up.
     from wagtail.models import Locale, Page, Site
-    from wagtail.signals import (
-        page_published,
-        page_unpublished,
-        post_page_move,
-        published,
-        unpublished,
-    )
 
     from cms.models import ReaderSettings
-    from services.models import Category, Location, Organization, Service
 
     page_published.connect(page_changed, dispatch_uid="waymark-cache-page-published")
     page_unpublished.connect(page_changed, dispatch_uid="waymark-cache-page-unpublished")
     post_page_move.connect(page_changed, dispatch_uid="waymark-cache-page-moved")
     post_delete.connect(page_changed, sender=Page, dispatch_uid="waymark-cache-page-deleted")
-    for signal, name in ((published, "published"), (unpublished, "unpublished")):
-        signal.connect(service_changed, sender=Service, dispatch_uid=f"waymark-cache-{name}")
-    post_delete.connect(service_changed, sender=Service, dispatch_uid="waymark-cache-svc-deleted")
-    for model in (Organization, Location, Category, ReaderSettings, Site, Locale):
-        for signal in (post_save, post_delete):
-            signal.connect(
-                shared_content_changed,
-                sender=model,
-                dispatch_uid=f"waymark-cache-{model.__name__}-{signal is post_save}",
-            )
+    register_shared(ReaderSettings, Site, Locale)

@@ -1,10 +1,14 @@
-"""Shared model fields: a StreamField that keeps its block definitions out of migrations, and
-the validator every web address readers can open goes through."""
+"""Shared model fields: a StreamField that keeps its block definitions out of migrations, the
+validator every web address readers can open goes through, and the rich text editors' palette."""
 
 from django.core.validators import URLValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.fields import StreamField as WagtailStreamField
+
+# Editors get a small, safe palette: emphasis, links and lists; no headings
+# (questions are the headings), no embeds, no raw HTML.
+LIMITED_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 
 # A link readers open is a web page: https:// or http://, never javascript:, data: or ftp:.
 web_address = URLValidator(

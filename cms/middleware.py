@@ -20,7 +20,7 @@ class SecurityHeadersMiddleware:
             "Cross-Origin-Resource-Policy", settings.CROSS_ORIGIN_RESOURCE_POLICY
         )
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
-        if request.path.startswith("/admin/"):
+        if request.path.startswith(settings.WAYMARK_ADMIN_PATH):
             if not hasattr(response, "_csp_config"):
                 strict = request.path.startswith(settings.ADMIN_SIGN_IN_PATHS)
                 response._csp_config = settings.ADMIN_SIGN_IN_CSP if strict else settings.ADMIN_CSP

@@ -16,6 +16,11 @@ HSDS importer and management commands. So every save of a Waymark model
   page's `dir`, and the left-to-right and right-to-left marks stay.
 
 Everything else is escaped when it is rendered, by Django's templates.
+
+Which apps are cleaned is said by each app, on its AppConfig:
+`clean_saved_text = True` (or False, with a reason in a comment). A system check
+(cms.checks) fails when one of Waymark's apps with text fields says neither, so
+a new app cannot be silently left out.
 """
 
 import json
@@ -27,7 +32,8 @@ from django.db.models import CharField, TextField
 from wagtail.whitelist import Whitelister, allow_without_attributes, attribute_rule, check_url
 
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
-APPS = {"cms", "home", "services"}
+# The AppConfig attribute by which an app says whether what it saves is cleaned.
+OPT_IN = "clean_saved_text"
 
 
 # Where an editor-typed link may send a reader: a web page, a number to call or text, an
@@ -171,20 +177,25 @@ def clean_content(model, content):
     return content
 
 
+def is_cleaned(model):
+    """Whether saves of this model are cleaned: its app said so on its AppConfig."""
+    return getattr(model._meta.app_config, OPT_IN, False) is True
+
+
 def clean_revision(sender, instance, raw=False, update_fields=None, **kwargs):
     """pre_save receiver for new revisions of Waymark's models: drafts are cleaned too, so
     previews, comparisons and the high-risk record read what readers would get."""
     if raw or update_fields or not instance._state.adding:
         return
     model = instance.content_type.model_class() if instance.content_type_id else None
-    if model is None or model._meta.app_label not in APPS or not instance.content:
+    if model is None or not is_cleaned(model) or not instance.content:
         return
     instance.content = clean_content(model, instance.content)
 
 
 def clean_before_save(sender, instance, raw=False, **kwargs):
     """pre_save receiver for Waymark's own models (page types, services, settings, feedback)."""
-    if raw or sender._meta.app_label not in APPS:
+    if raw or not is_cleaned(sender):
         return
     clean_instance(instance)
 

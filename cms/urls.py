@@ -1,4 +1,9 @@
-"""URL map: staff admin and site-wide files outside, reader pages inside a language prefix."""
+"""URL map, the composition root: staff admin and site-wide files outside, reader pages inside
+a language prefix.
+
+Each app's URLs are included by dotted name, as Django's `include` takes them, so the
+foundation names the apps above it without importing them (docs/architecture.md).
+"""
 
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
@@ -7,18 +12,14 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from cms.feedback import submit_feedback
 from cms.health import healthz
-from cms.offline import offline_manifest, offline_page, service_worker, web_manifest
-from cms.search import search, search_index
-from cms.sitemap import sitemap
 
 urlpatterns = [
-    path("admin/", include(wagtailadmin_urls)),
+    path(settings.WAYMARK_ADMIN_PATH.lstrip("/"), include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("sitemap.xml", sitemap, name="sitemap"),
-    path("sw.js", service_worker, name="service_worker"),
     path("healthz", healthz, name="healthz"),
+    # /sitemap.xml and /sw.js: one for the whole site, outside every language.
+    path("", include("reader.site_urls")),
 ]
 
 if settings.DEBUG:
@@ -27,12 +28,8 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += i18n_patterns(
-    path("feedback/", submit_feedback, name="feedback"),
-    path("offline/", offline_page, name="offline_page"),
-    path("search/", search, name="search"),
-    path("search-index.json", search_index, name="search_index"),
-    path("offline.json", offline_manifest, name="offline_manifest"),
-    path("manifest.webmanifest", web_manifest, name="web_manifest"),
+    # Search, offline reading, manifests and the feedback form of each language.
+    path("", include("reader.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

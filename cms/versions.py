@@ -1,7 +1,8 @@
 """Content versions for offline copies: a short hash that changes whenever something is republished.
 
-Reader pages send theirs as `X-Waymark-Version`, and `offline.json` lists the
-same values, so a phone re-downloads a saved page only when it changed.
+Reader pages send theirs as `X-Waymark-Version` (`OfflineVersioned`), and
+`offline.json` lists the same values, so a phone re-downloads a saved page only
+when it changed.
 """
 
 import hashlib
@@ -30,3 +31,13 @@ def service_version(service, words=None):
         service.last_published_at,
         words.last_published_at if words is not None else "",
     )
+
+
+class OfflineVersioned:
+    """A page type mixin: reader pages send their version, so saved copies update only on change."""
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        if hasattr(response, "headers"):
+            response.headers.setdefault(VERSION_HEADER, page_version(self))
+        return response

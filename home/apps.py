@@ -8,3 +8,4 @@ class HomeConfig(AppConfig):
 
     name = "home"
     default_auto_field = "django.db.models.BigAutoField"
+    clean_saved_text = True  # pages: titles, summaries, answers, contacts

@@ -7,12 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 
+from cms.fields import LIMITED_FEATURES
+from cms.highrisk import Fact
 from cms.phones import display_phone, normalize_phone, phone_href
 from services.blocks import GetHelpBlock, ServiceChooserBlock
-
-# Editors get a small, safe palette: emphasis, links and lists; no headings
-# (questions are the headings), no embeds, no raw HTML.
-LIMITED_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 
 
 class StructuralTextBlock(blocks.FieldBlock):
@@ -144,6 +142,21 @@ class ContactBlock(blocks.StructBlock):
         if errors:
             raise StructBlockValidationError(block_errors=errors)
         return value
+
+    def high_risk_facts(self, value, path, where, facts):
+        """The contact's number (and whether it is to call or text), keyword, link or service."""
+        where = value.get("label") or ""
+        if value.get("service") is not None:
+            facts[f"{path}.service"] = Fact("service", where, str(value["service"]))
+        if value.get("phone"):
+            kind = "text" if value.get("kind") == "text" else "call"
+            facts[f"{path}.phone"] = Fact(
+                "phone", where, f"{kind}: {display_phone(value['phone'])}"
+            )
+        if value.get("keyword"):
+            facts[f"{path}.keyword"] = Fact("keyword", where, value["keyword"])
+        if value.get("url"):
+            facts[f"{path}.url"] = Fact("url", where, value["url"])
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)

@@ -1,4 +1,7 @@
-"""Reader page types: a home page per language, a topic index and Q&A topic pages."""
+"""Reader page types: a home page per language, a topic index and Q&A topic pages.
+
+The services directory page type belongs to the directory (services.pages).
+"""
 
 import re
 
@@ -12,29 +15,16 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, InlinePanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from cms.fields import StreamField
+from cms.fields import LIMITED_FEATURES, StreamField
 from cms.highrisk import HighRiskPanel
 from cms.models import ReviewDates, Source
-from cms.versions import VERSION_HEADER, page_version, service_version
-from services.directory import directory_page_context, service_detail_context, with_structure
-from services.models import Service
+from cms.versions import OfflineVersioned
 
-from .blocks import LIMITED_FEATURES, HelpLinksBlock, TopicBodyBlock
-
-
-class OfflineVersioned:
-    """Reader pages send their version (X-Waymark-Version): saved copies update only on change."""
-
-    def serve(self, request, *args, **kwargs):
-        response = super().serve(request, *args, **kwargs)
-        if hasattr(response, "headers"):
-            response.headers.setdefault(VERSION_HEADER, page_version(self))
-        return response
+from .blocks import HelpLinksBlock, TopicBodyBlock
 
 
 def plain_text(html):
@@ -68,7 +58,7 @@ class HomePage(OfflineVersioned, Page):
     ]
     search_fields = [*Page.search_fields, index.SearchField("intro")]
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["home.TopicIndexPage", "home.ServiceDirectoryPage"]
+    subpage_types = ["home.TopicIndexPage", "services.ServiceDirectoryPage"]
     max_count_per_parent = 1
 
     class Meta:
@@ -210,51 +200,3 @@ class PageSource(Orderable, Source):
 
     class Meta(Orderable.Meta):
         verbose_name = _("source")
-
-
-class ServiceDirectoryPage(OfflineVersioned, RoutablePageMixin, Page):
-    """The support-services directory of one language, with each service at <directory>/<slug>/."""
-
-    intro = RichTextField(features=LIMITED_FEATURES, blank=True, verbose_name=_("intro"))
-
-    content_panels = [HighRiskPanel(), *Page.content_panels, FieldPanel("intro")]
-    parent_page_types = ["home.HomePage"]
-    subpage_types = []
-    max_count_per_parent = 1
-
-    class Meta:
-        verbose_name = _("services directory")
-
-    def service_url(self, service, request=None):
-        """Where a service's page is, under this directory."""
-        return f"{self.get_url(request)}{service.slug}/"
-
-    @path("")
-    def directory(self, request):
-        context = directory_page_context(
-            request, lambda service: self.service_url(service, request)
-        )
-        response = self.render(request, context_overrides=context)
-        if context["invalid"]:
-            response.status_code = 404 if context.get("page_missing") else 400
-        return response
-
-    @path("<slug:slug>/")
-    def service(self, request, slug):
-        service = (
-            with_structure(Service.objects.sources().filter(live=True, slug=slug))
-            .prefetch_related("sources__document")
-            .first()
-        )
-        if service is None:
-            raise Http404
-        context = service_detail_context(service, request)
-        context["service"].page_url = request.build_absolute_uri(self.service_url(service, request))
-        context["route_suffix"] = f"{slug}/"
-        response = self.render(
-            request, context_overrides=context, template="services/service_detail.html"
-        )
-        view = context["service"]
-        words = view.text if view.text is not view.structure else None
-        response.headers[VERSION_HEADER] = service_version(service, words)
-        return response

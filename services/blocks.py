@@ -5,7 +5,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.snippets.blocks import SnippetChooserBlock
 
-from .models import Category
+from cms.highrisk import Fact, walk_children
+
+from .directory import services_for_block
+from .models import Category, Service
 
 
 class ServiceChooserBlock(SnippetChooserBlock):
@@ -21,8 +24,6 @@ class ServiceChooserBlock(SnippetChooserBlock):
 
     def bulk_to_python(self, values):
         """The chosen services with their source's phones: two queries for any number of them."""
-        from .models import Service
-
         wanted = [value for value in values if value is not None]
         found = {
             service.pk: service
@@ -36,11 +37,13 @@ class ServiceChooserBlock(SnippetChooserBlock):
     def restore_translated_segments(self, value, segments):
         return value
 
+    def high_risk_facts(self, value, path, where, facts):
+        """Which service a page points readers to (cms.highrisk)."""
+        facts[path] = Fact("service", where, str(value))
+
 
 def attach_structure(services):
     """Give each service its source-language row (with phones), one query for those not sources."""
-    from .models import Service
-
     missing = {service.translation_key for service in services if not service.is_source}
     sources = {}
     if missing:
@@ -81,9 +84,14 @@ class GetHelpBlock(blocks.StructBlock):
         description = _("Services readers can call, text or visit, with whether they are open.")
         preview_value = {"heading": "", "category": "reporting", "services": []}
 
-    def get_context(self, value, parent_context=None):
-        from .directory import services_for_block
+    def high_risk_facts(self, value, path, where, facts):
+        """The category whose services are listed, and each chosen service, under the heading."""
+        where = value.get("heading") or where
+        if value.get("category"):
+            facts[f"{path}.category"] = Fact("category", where, value["category"])
+        walk_children(self, value, path, where, facts)
 
+    def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)
         request = (parent_context or {}).get("request")
         context["services"] = services_for_block(

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from cms.formatting import format_date_long
 from cms.sanitize import safe_link
 
+from . import pages
 from .hours import open_status, upcoming_exceptions, weekly_table
 from .languages import is_known, language_name
 from .models import Category, Service, ServiceLanguage, ServiceLocation, source_language_code
@@ -394,19 +395,6 @@ def with_contact_structure(queryset):
     )
 
 
-def directory_url(language_code, request=None):
-    """The URL of the live services directory in a language, or None (one query)."""
-    from home.models import ServiceDirectoryPage
-
-    page = (
-        ServiceDirectoryPage.objects.live()
-        .filter(locale__language_code=language_code)
-        .only("id", "url_path", "path", "depth", "locale_id")
-        .first()
-    )
-    return page.get_url(request) if page else None
-
-
 def services_for_block(chosen, category, language_code, request=None, limit=BLOCK_LIMIT):
     """The services a "get help now" block lists: those chosen, in order, else a category's."""
     if chosen:
@@ -426,7 +414,7 @@ def services_for_block(chosen, category, language_code, request=None, limit=BLOC
         return []
     if not sources:
         return []
-    base = directory_url(language_code, request)
+    base = pages.directory_url(language_code, request)
     return localize(
         sources,
         language_code,

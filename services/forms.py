@@ -1,10 +1,14 @@
-"""The service edit form: checks that need all of a service's hours at once."""
+"""The service edit form: checks that need all of a service's hours at once.
+
+models.py builds its edit handler on this form, so this module names the models by module.
+"""
 
 from types import SimpleNamespace
 
 from django.utils.translation import gettext as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from . import models
 from .hours import overlapping
 
 HOUR_FIELDS = ("weekday", "opens_at", "closes_at", "closes_next_day", "valid_from", "valid_to")
@@ -50,6 +54,4 @@ class ServiceForm(WagtailAdminModelForm):
 
     @staticmethod
     def _weekday_name(weekday):
-        from .models import OpeningHours
-
-        return OpeningHours.Weekday(weekday).label
+        return models.OpeningHours.Weekday(weekday).label

@@ -47,11 +47,12 @@ from wagtail.search.queryset import SearchableQuerySetMixin
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from cms.fields import WebAddressField
-from cms.highrisk import HighRiskPanel
+from cms.highrisk import Fact, HighRiskPanel, fact_text
 from cms.models import ReviewSchedule, Source
 from cms.phones import display_phone, normalize_phone, phone_href
 
 from .forms import ServiceForm
+from .hours import validate_span
 from .languages import language_choices
 
 
@@ -195,8 +196,62 @@ class Location(index.Indexed, models.Model):
         return f"geo:0,0?q={quote(self.one_line)}"
 
 
-# Languages services can be written in (settings.LANGUAGES, fixed here for the permission list).
+# Languages services can be written in. The same as settings.LANGUAGES (a system check,
+# services.checks, says so when they differ), but written out: each gives a permission in
+# Service.Meta, and so in migrations, which must not change with the environment.
 SERVICE_LANGUAGES = ["en", "es", "pt", "ht", "ar"]
+
+# A service's words: translated per language through wagtail-localize, in the order
+# they are written out (the directory, HSDS exports and imports all use this list).
+TRANSLATED_FIELDS = (
+    "name",
+    "description",
+    "eligibility_description",
+    "application_process",
+    "fees_description",
+    "alert",
+)
+# Its structure: shared by every language, edited once on the source-language service.
+SHARED_FIELDS = (
+    "slug",
+    "organization",
+    "status",
+    "url",
+    "email",
+    "minimum_age",
+    "maximum_age",
+    "free",
+    "confidential",
+    "no_police",
+    "police",
+    "walk_in",
+    "anonymous_testing",
+    "always_open",
+    "assured_date",
+    "assurer",
+    "review_interval_days",
+    "phones",
+    "opening_hours",
+    "exceptions",
+    "service_locations",
+    "languages",
+    "sources",
+)
+# Besides its words, what a reporting service says that readers act on: any change to
+# these is a high-risk change.
+REPORTING_FIELDS = (
+    "status",
+    "organization",
+    "free",
+    "confidential",
+    "no_police",
+    "police",
+    "walk_in",
+    "anonymous_testing",
+    "always_open",
+    "minimum_age",
+    "maximum_age",
+)
 
 
 def can_edit_language(user, language_code):
@@ -326,40 +381,8 @@ class Service(
     objects = ServiceQuerySet.as_manager()
 
     translatable_fields = [
-        TranslatableField("name"),
-        TranslatableField("description"),
-        TranslatableField("eligibility_description"),
-        TranslatableField("application_process"),
-        TranslatableField("fees_description"),
-        TranslatableField("alert"),
-        *(
-            SynchronizedField(name, overridable=False)
-            for name in (
-                "slug",
-                "organization",
-                "status",
-                "url",
-                "email",
-                "minimum_age",
-                "maximum_age",
-                "free",
-                "confidential",
-                "no_police",
-                "police",
-                "walk_in",
-                "anonymous_testing",
-                "always_open",
-                "assured_date",
-                "assurer",
-                "review_interval_days",
-                "phones",
-                "opening_hours",
-                "exceptions",
-                "service_locations",
-                "languages",
-                "sources",
-            )
-        ),
+        *(TranslatableField(name) for name in TRANSLATED_FIELDS),
+        *(SynchronizedField(name, overridable=False) for name in SHARED_FIELDS),
     ]
 
     search_fields = [
@@ -514,13 +537,39 @@ class Service(
         """The last verification, which the review schedule counts from (None: never)."""
         return self.assured_date
 
+    @property
+    def is_reporting(self):
+        """Whether readers find this service under "Reporting" (decided on its source row)."""
+        return any(
+            category.code == Category.Code.REPORTING for category in self.structure.categories.all()
+        )
+
+    def high_risk_facts(self):
+        """A source service's phones, keywords, website and e-mail; every field of a reporting
+        one (cms.highrisk compares them between the live version and a draft)."""
+        facts = {}
+        if self.is_source:
+            for phone in self.phones.all():
+                key = f"phone.{phone.hsds_id}"
+                number = phone.display + (f" ext. {phone.extension}" if phone.extension else "")
+                facts[key] = Fact("phone", phone.kind, f"{phone.kind}: {number}")
+                if phone.sms_keyword:
+                    facts[f"{key}.keyword"] = Fact("keyword", phone.kind, phone.sms_keyword)
+            if self.url:
+                facts["url"] = Fact("url", "website", self.url)
+            if self.email:
+                facts["email"] = Fact("email", "email", self.email)
+        if self.is_reporting:
+            for name in [*TRANSLATED_FIELDS, *REPORTING_FIELDS]:
+                facts[f"field.{name}"] = Fact("field", name, fact_text(getattr(self, name)))
+            facts["field.reporting"] = Fact("field", "categories", "reporting")
+        return facts
+
     def get_preview_template(self, request, mode_name):
         return "services/service_detail.html"
 
     def get_preview_context(self, request, mode_name):
-        from .directory import service_detail_context
-
-        return service_detail_context(self, request, preview=True)
+        return directory.service_detail_context(self, request, preview=True)
 
 
 class ServicePhone(Orderable):
@@ -629,8 +678,6 @@ class OpeningHours(Orderable):
         return f"{self.get_weekday_display()} {self.opens_at:%H:%M}–{self.closes_at:%H:%M}"
 
     def clean(self):
-        from .hours import validate_span
-
         errors = validate_span(self.opens_at, self.closes_at, self.closes_next_day)
         if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
             errors["valid_to"] = _("The end date is before the start date.")
@@ -662,8 +709,6 @@ class ScheduleException(Orderable):
         return f"{self.date:%Y-%m-%d}"
 
     def clean(self):
-        from .hours import validate_span
-
         if self.closed:
             if self.opens_at or self.closes_at:
                 raise ValidationError(
@@ -769,3 +814,9 @@ class ServiceReviewTask(AbstractGroupApprovalTask):
     class Meta:
         verbose_name = _("service review task")
         verbose_name_plural = _("service review tasks")
+
+
+# Last: what readers see of services (directory.py) reads the models above, and the
+# directory page type (pages.py) is served by it; importing them here lets Django find the
+# page type among this app's models (services.pages says more).
+from . import directory, pages  # noqa: E402, F401

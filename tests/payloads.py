@@ -48,9 +48,11 @@ def fill(payload, shared=True):
     "location", "feedback"}. With shared=False, existing pages and settings are left alone
     (for a browser test on a server other tests use); new content is still made.
     """
-    from cms.models import Feedback, ReaderSettings
-    from home.models import HomePage, PageSource, ServiceDirectoryPage, TopicIndexPage, TopicPage
+    from cms.models import ReaderSettings
+    from editorial.models import Feedback
+    from home.models import HomePage, PageSource, TopicIndexPage, TopicPage
     from services.models import ServicePhone, ServiceSource
+    from services.pages import ServiceDirectoryPage
     from tests.factories import LocationFactory, OrganizationFactory, make_service
 
     admin = get_user_model().objects.get(username="admin")

@@ -31,10 +31,14 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
+# Waymark's apps, bottom layer first (docs/architecture.md): each imports only those above it here.
 INSTALLED_APPS = [
     "cms",
-    "home",
     "services",
+    "home",
+    "editorial",
+    "reader",
+    "staff",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.settings",
@@ -74,18 +78,21 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "cms.twofactor.RequireTwoStep",
+    "staff.twofactor.RequireTwoStep",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "cms.middleware.SecurityHeadersMiddleware",
-    "cms.offline.RecordPageSizes",
+    "reader.offline.RecordPageSizes",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, as django-axes asks: it answers for locked-out sign-in attempts.
     "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
+# Where the staff admin lives: the URL map, the admin's own headers and policies, two-step
+# sign-in and the page-size record all read it from here.
+WAYMARK_ADMIN_PATH = "/admin/"
 WSGI_APPLICATION = "cms.wsgi.application"
 
 TEMPLATES = [
@@ -167,7 +174,7 @@ AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "cms.signin.locked_out"
+AXES_LOCKOUT_CALLABLE = "staff.signin.locked_out"
 AXES_ENABLE_ADMIN = False
 AXES_VERBOSE = False
 
@@ -266,7 +273,9 @@ ADMIN_CSP = {
 }
 # The sign-in pages, the admin's only pages open to anyone, run no inline script:
 # they get the admin policy without 'unsafe-inline' for scripts.
-ADMIN_SIGN_IN_PATHS = ("/admin/login/", "/admin/password_reset/", "/admin/two-step/")
+ADMIN_SIGN_IN_PATHS = tuple(
+    f"{WAYMARK_ADMIN_PATH}{page}/" for page in ("login", "password_reset", "two-step")
+)
 ADMIN_SIGN_IN_CSP = {**ADMIN_CSP, "script-src": [CSP.SELF]}
 CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
 PERMISSIONS_POLICY = (

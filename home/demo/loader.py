@@ -10,8 +10,9 @@ from wagtail.models import Locale, Page, Site
 
 from cms.models import ReaderSettings
 from cms.translating import TranslationIncomplete, translate_object
-from home.models import HomePage, ServiceDirectoryPage, TopicIndexPage, TopicPage
+from home.models import HomePage, TopicIndexPage, TopicPage
 from services.models import Service
+from services.pages import ServiceDirectoryPage
 
 DEMO_DIR = Path(__file__).resolve().parent
 # Which pages each language gets: Spanish is complete; the others get the

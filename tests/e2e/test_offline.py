@@ -133,7 +133,7 @@ def feedback_count(demo_server, message):
         "shell",
         "--no-imports",
         "-c",
-        "from cms.models import Feedback\n"
+        "from editorial.models import Feedback\n"
         f"print(Feedback.objects.filter(message={message!r}).count())",
     )
     return int(output.strip().splitlines()[-1])

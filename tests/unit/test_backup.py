@@ -13,7 +13,7 @@ from wagtail.images.tests.utils import get_test_image_file
 from wagtail.models import Page, Revision, WorkflowState
 from wagtail_localize.models import StringTranslation, Translation
 
-from cms.models import Feedback
+from editorial.models import Feedback
 from home.models import TopicPage
 from services.models import Service
 

@@ -11,8 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Locale
 
-from home.models import ServiceDirectoryPage
 from services.models import Category, OpeningHours, Service, ServiceLanguage, ServicePhone
+from services.pages import ServiceDirectoryPage
 from tests.factories import (
     LocationFactory,
     OrganizationFactory,

@@ -6,7 +6,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from wagtail.models import Locale
 
-from cms.models import Feedback
+from editorial.models import Feedback
 from home.models import TopicPage
 
 pytestmark = pytest.mark.django_db

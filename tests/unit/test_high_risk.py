@@ -12,7 +12,8 @@ from wagtail.models import Locale
 from wagtail.users.models import UserProfile
 
 from cms.highrisk import describe
-from cms.models import HighRiskChange, ReaderSettings
+from cms.models import ReaderSettings
+from editorial.models import HighRiskChange
 from home.models import TopicPage
 from services.models import ServicePhone
 from tests.factories import TopicPageFactory, english_index, make_service, translate_service

@@ -8,8 +8,8 @@ import pytest
 from django.contrib.staticfiles import finders
 from wagtail.models import Locale
 
-from cms import offline
 from home.models import TopicPage
+from reader import offline
 from services.models import Service
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Locale, PageLogEntry
 
-from cms.reviews import review_items
+from editorial.reviews import review_items
 from home.models import TopicPage
 from services.models import Service
 

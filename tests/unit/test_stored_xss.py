@@ -19,8 +19,8 @@ from wagtail.models import Page
 from cms.models import ReaderSettings
 from cms.sanitize import clean_rich_text, strip_bidi
 from home.blocks import ContactBlock
-from home.models import ServiceDirectoryPage
 from services.models import Organization, Service, ServicePhone
+from services.pages import ServiceDirectoryPage
 from tests.payloads import MARK, PAYLOADS, fill, value
 
 pytestmark = pytest.mark.django_db

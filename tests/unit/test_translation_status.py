@@ -6,7 +6,8 @@ from django.urls import reverse
 from wagtail.models import Locale
 from wagtail_localize.models import TranslationSource
 
-from cms import freshness
+from cms import languages
+from editorial import translation_status
 from home.models import TopicPage
 from services.models import Service
 
@@ -18,7 +19,7 @@ def english(slug):
 
 
 def statuses(source):
-    row = next(row for row in freshness.matrix() if row["source"].pk == source.pk)
+    row = next(row for row in translation_status.matrix() if row["source"].pk == source.pk)
     return {code: status for code, (status, _translation) in row["cells"].items()}
 
 
@@ -29,7 +30,7 @@ def change_and_publish(page, title):
 
 
 def test_demo_translations_are_up_to_date_or_missing(reader):
-    assert statuses(english("reporting")) == dict.fromkeys(freshness.TARGETS, "up_to_date")
+    assert statuses(english("reporting")) == dict.fromkeys(languages.translations(), "up_to_date")
     assert statuses(english("legal-work")) == {
         "es": "up_to_date",
         "pt": "missing",
@@ -44,7 +45,7 @@ def test_demo_translations_are_up_to_date_or_missing(reader):
 
 def test_a_changed_source_marks_its_translations_outdated_for_readers_too(reader):
     source = change_and_publish(english("reporting"), "How to report concerns (updated)")
-    assert statuses(source) == dict.fromkeys(freshness.TARGETS, "outdated")
+    assert statuses(source) == dict.fromkeys(languages.translations(), "outdated")
     spanish = source.get_translation(Locale.objects.get(language_code="es"))
     html = reader.get(spanish.url).content.decode()
     assert "Es posible que esta traducción no esté actualizada" in html

@@ -1,0 +1,18 @@
+"""App config for editorial trust: roles and workflows, review dates, translation status, the
+record of high-risk changes, the admin's reports and the feedback inbox."""
+
+from django.apps import AppConfig
+
+
+class EditorialConfig(AppConfig):
+    """What staff need to keep the content right, and the records of who changed what."""
+
+    name = "editorial"
+    verbose_name = "Waymark editorial"
+    default_auto_field = "django.db.models.BigAutoField"
+    clean_saved_text = True  # readers' reports and the titles copied into high-risk records
+
+    def ready(self):
+        from . import highrisk
+
+        highrisk.connect_signals()

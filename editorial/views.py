@@ -1,0 +1,180 @@
+"""Admin screens for content trust: "Due for review", confirming a review, "Translation status",
+"High-risk changes"."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import F
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+from django.views.generic import TemplateView
+from wagtail.admin.admin_url_finder import AdminURLFinder
+from wagtail.admin.views.generic import WagtailAdminTemplateMixin
+from wagtail.models import Page
+
+from cms import languages
+from cms.highrisk import describe
+from services.models import Service
+
+from . import translation_status
+from .highrisk import edit_urls
+from .models import HighRiskChange
+from .reviews import NotAReviewer, ReviewRefused, confirm_review, review_items
+
+LANGUAGE_CHOICES = [("", _("All")), *languages.names().items()]
+
+
+class DueFilterForm(forms.Form):
+    """Filters of the "Due for review" report."""
+
+    language = forms.ChoiceField(label=_("Language"), required=False, choices=LANGUAGE_CHOICES)
+    kind = forms.ChoiceField(
+        label=_("Type"),
+        required=False,
+        choices=[("", _("All")), ("page", _("Topic pages")), ("service", _("Services"))],
+    )
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+
+
+class DueForReviewView(WagtailAdminTemplateMixin, TemplateView):
+    """Everything due for review in the next 30 days, or overdue, with a way to confirm it."""
+
+    template_name = "editorial/due_for_review.html"
+    page_title = _("Due for review")
+    header_icon = "date"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = DueFilterForm(self.request.GET or None)
+        cleaned = form.cleaned_data if form.is_valid() else {}
+        context["filter_form"] = form
+        context["items"] = review_items(
+            language=cleaned.get("language") or None,
+            kind=cleaned.get("kind") or None,
+            overdue_only=bool(cleaned.get("overdue")),
+            due_within=30,
+        )
+        return context
+
+
+@require_POST
+def confirm_review_view(request, kind, pk):
+    """A reviewer confirms an unchanged page or service is still correct."""
+    if kind == "page":
+        obj = get_object_or_404(Page, pk=pk).specific
+    elif kind == "service":
+        obj = get_object_or_404(Service, pk=pk)
+    else:
+        raise Http404
+    try:
+        confirm_review(request.user, kind, obj)
+    except NotAReviewer as exc:
+        raise PermissionDenied from exc
+    except ReviewRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("“%(title)s” is confirmed as still correct.") % {"title": obj})
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = "waymark_due_for_review"
+    return redirect(next_url)
+
+
+class StatusFilterForm(forms.Form):
+    """Filters of the "Translation status" report."""
+
+    kind = forms.ChoiceField(
+        label=_("Type"),
+        required=False,
+        choices=[("", _("All")), ("page", _("Pages")), ("service", _("Services"))],
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All")), *translation_status.LABELS.items()],
+    )
+
+
+class TranslationStatusView(WagtailAdminTemplateMixin, TemplateView):
+    """Pages and services x languages: up to date, outdated, missing, awaiting review."""
+
+    template_name = "editorial/translation_status.html"
+    page_title = _("Translation status")
+    header_icon = "globe"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = StatusFilterForm(self.request.GET or None)
+        cleaned = form.cleaned_data if form.is_valid() else {}
+        rows = translation_status.matrix(
+            kind=cleaned.get("kind") or None, status=cleaned.get("status")
+        )
+        names = languages.names()
+        finder = AdminURLFinder()
+        for row in rows:
+            row["cells"] = [
+                {
+                    "code": code,
+                    "status": status,
+                    "label": translation_status.LABELS[status],
+                    "edit_url": finder.get_edit_url(translation) if translation else "",
+                }
+                for code, (status, translation) in row["cells"].items()
+            ]
+            row["edit_url"] = finder.get_edit_url(row["source"])
+        context.update(
+            filter_form=form,
+            rows=rows,
+            languages=[(code, names[code]) for code in languages.translations()],
+        )
+        return context
+
+
+class HighRiskFilterForm(forms.Form):
+    """Filters of the "High-risk changes" report."""
+
+    language = forms.ChoiceField(label=_("Language"), required=False, choices=LANGUAGE_CHOICES)
+    kind = forms.ChoiceField(
+        label=_("Type"), required=False, choices=[("", _("All")), *HighRiskChange.Kind.choices]
+    )
+    unreviewed = forms.BooleanField(label=_("Approved by the proposer only"), required=False)
+
+
+class HighRiskChangesView(WagtailAdminTemplateMixin, TemplateView):
+    """Every published high-risk change, newest first: what changed, who proposed, who approved."""
+
+    template_name = "editorial/high_risk_changes.html"
+    page_title = _("High-risk changes")
+    header_icon = "warning"
+    per_page = 50
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm("editorial.view_highriskchange"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = HighRiskFilterForm(self.request.GET or None)
+        cleaned = form.cleaned_data if form.is_valid() else {}
+        changes = HighRiskChange.objects.select_related("locale", "proposed_by", "approved_by")
+        if cleaned.get("language"):
+            changes = changes.filter(locale__language_code=cleaned["language"])
+        if cleaned.get("kind"):
+            changes = changes.filter(kind=cleaned["kind"])
+        if cleaned.get("unreviewed"):
+            changes = changes.filter(approved_by=F("proposed_by"))
+        page = Paginator(changes, self.per_page).get_page(self.request.GET.get("p"))
+        urls = edit_urls(page.object_list)
+        for change in page.object_list:
+            change.rows = [describe(item) for item in change.changes]
+            change.edit_url = urls[change.pk]
+            change.self_approved = (
+                change.approved_by_id is not None and change.approved_by_id == change.proposed_by_id
+            )
+        context.update(filter_form=form, changes=page.object_list, page_obj=page)
+        return context

@@ -1,0 +1,163 @@
+"""Admin additions for content trust: review, translation and high-risk change reports, the
+dashboard panels, the feedback inbox."""
+
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from cms.models import ReaderSettings
+
+from . import highrisk
+from .models import Feedback
+from .reviews import CONFIRM_ACTION, review_items
+from .views import (
+    DueForReviewView,
+    HighRiskChangesView,
+    TranslationStatusView,
+    confirm_review_view,
+)
+
+
+@hooks.register("register_admin_urls")
+def review_urls():
+    return [
+        path("reports/due-for-review/", DueForReviewView.as_view(), name="waymark_due_for_review"),
+        path(
+            "reports/translation-status/",
+            TranslationStatusView.as_view(),
+            name="waymark_translation_status",
+        ),
+        path(
+            "reports/high-risk-changes/",
+            HighRiskChangesView.as_view(),
+            name="waymark_high_risk_changes",
+        ),
+        path(
+            "review/confirm/<str:kind>/<int:pk>/",
+            confirm_review_view,
+            name="waymark_confirm_review",
+        ),
+    ]
+
+
+@hooks.register("register_reports_menu_item")
+def due_for_review_menu_item():
+    return MenuItem(
+        _("Due for review"), reverse("waymark_due_for_review"), icon_name="date", order=50
+    )
+
+
+@hooks.register("register_reports_menu_item")
+def translation_status_menu_item():
+    return MenuItem(
+        _("Translation status"), reverse("waymark_translation_status"), icon_name="globe", order=51
+    )
+
+
+class HighRiskMenuItem(MenuItem):
+    """Shown to those who may read the high-risk change report (reviewers, administrators)."""
+
+    def is_shown(self, request):
+        return request.user.has_perm("editorial.view_highriskchange")
+
+
+@hooks.register("register_reports_menu_item")
+def high_risk_menu_item():
+    return HighRiskMenuItem(
+        _("High-risk changes"), reverse("waymark_high_risk_changes"), icon_name="warning", order=52
+    )
+
+
+@hooks.register("before_edit_page", order=-50)
+def mark_high_risk_page_translation(request, page):
+    highrisk.warn_in_translation_editor(request, page)
+
+
+@hooks.register("before_edit_snippet", order=-50)
+def mark_high_risk_service_translation(request, instance):
+    highrisk.warn_in_translation_editor(request, instance)
+
+
+@hooks.register("before_edit_setting")
+def remember_settings_before_edit(request, instance):
+    """Keep the emergency number and exit destination as they were, to record what changes."""
+    if request.method == "POST" and isinstance(instance, ReaderSettings):
+        request.waymark_settings_before = instance.high_risk_facts()
+
+
+@hooks.register("after_edit_setting")
+def record_settings_change(request, instance):
+    before = getattr(request, "waymark_settings_before", None)
+    if before is not None and isinstance(instance, ReaderSettings):
+        highrisk.record_settings_change(instance, before, request.user)
+
+
+@hooks.register("register_log_actions")
+def review_log_actions(actions):
+    actions.register_action(
+        CONFIRM_ACTION, _("Confirm still correct"), _("Confirmed still correct")
+    )
+
+
+class DueForReviewPanel(Component):
+    """The dashboard's reminder: how many items are overdue, and the first few."""
+
+    name = "due_for_review"
+    order = 50
+    template_name = "editorial/due_for_review_panel.html"
+
+    def get_context_data(self, parent_context):
+        overdue = review_items(overdue_only=True)
+        return {
+            "overdue": overdue[:5],
+            "count": len(overdue),
+            "report_url": reverse("waymark_due_for_review"),
+        }
+
+
+class HighRiskAwaitingPanel(Component):
+    """The dashboard's warning, above "Awaiting your review": drafts this reviewer may approve
+    that change a number, a keyword, a link or a reporting service, old beside new."""
+
+    name = "high_risk_awaiting"
+    order = 45
+    template_name = "editorial/high_risk_awaiting_panel.html"
+
+    def __init__(self, user):
+        self.items = highrisk.awaiting_review(user)
+
+    def render_html(self, parent_context=None):
+        return super().render_html(parent_context) if self.items else ""
+
+    def get_context_data(self, parent_context):
+        return {"items": self.items}
+
+
+@hooks.register("construct_homepage_panels")
+def add_due_for_review_panel(request, panels):
+    panels.append(HighRiskAwaitingPanel(request.user))
+    panels.append(DueForReviewPanel())
+
+
+class FeedbackViewSet(ModelViewSet):
+    """The inbox of readers' reports, linked to the page and language they came from."""
+
+    model = Feedback
+    icon = "mail"
+    menu_label = _("Reader feedback")
+    menu_order = 260
+    add_to_admin_menu = True
+    add_view_enabled = False
+    list_display = ["message", "path", "locale", "status", "created_at"]
+    list_filter = ["status", "locale"]
+    search_fields = ["message", "contact", "path"]
+    inspect_view_enabled = True
+    ordering = ["-created_at"]
+
+
+@hooks.register("register_admin_viewset")
+def register_feedback_inbox():
+    return FeedbackViewSet("reader_feedback")

@@ -1,0 +1,162 @@
+"""Search in the reader's language: topic pages and services, online on the server, offline
+over the saved pages with a compact per-language index (`/<lang>/search-index.json`).
+"""
+
+import re
+import unicodedata
+
+from django.http import JsonResponse
+from django.template.response import TemplateResponse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+from wagtail.models import Locale
+
+from cms.search_backend import backend_for
+from home.models import TopicPage, plain_text
+from services.models import Service
+from services.pages import directory_url
+
+MAX_QUERY = 100
+MAX_RESULTS = 30
+INDEX_TEXT = 1500  # characters of each page's text kept in the offline index
+WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def words(text):
+    """Lower-case words without accents, as both searches compare them."""
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    folded = "".join(char for char in folded if not unicodedata.combining(char))
+    return WORD.findall(folded)
+
+
+def problem_with(query):
+    """A clear reason a query cannot be searched, or None."""
+    if not query:
+        return _("Type a word to search for.")
+    if len(query) > MAX_QUERY:
+        return _("Please search for at most %(count)d characters.") % {"count": MAX_QUERY}
+    if any(unicodedata.category(char) == "Cc" for char in query):
+        return _("The search contains characters that cannot be searched.")
+    if not words(query):
+        return _("Type a word to search for.")
+    return None
+
+
+# Arabic writes "the", "and the", "with the" and "for the" as part of the word.
+ARABIC_ARTICLES = ("وال", "بال", "كال", "فال", "لل", "ال")
+
+
+def matches(word, terms):
+    """Whether a text word is one of the query's words or, when the query's word is long
+    enough to have a stem, another form of it ("denunciar" for "denuncié")."""
+    for article in ARABIC_ARTICLES:
+        if word.startswith(article) and len(word) > len(article) + 2:
+            word = word[len(article) :]
+            break
+    return any(
+        word == term or (len(term) >= 5 and word.startswith(term[: max(4, len(term) - 3)]))
+        for term in terms
+    )
+
+
+def highlight(text, query, length=220):
+    """An excerpt around the first matched word, matched words in <mark>, everything escaped."""
+    terms = {word for word in words(query) if len(word) > 1}
+
+    def matched(token):
+        folded = words(token.group())
+        return bool(folded) and matches(folded[0], terms)
+
+    first = next((token for token in re.finditer(r"\w+", text) if matched(token)), None)
+    start = max(0, first.start() - 60) if first else 0
+    excerpt = text[start : start + length]
+    out, last = [], 0
+    for token in re.finditer(r"\w+", excerpt):
+        if matched(token):
+            out.append(escape(excerpt[last : token.start()]))
+            out.append(f"<mark>{escape(token.group())}</mark>")
+            last = token.end()
+    out.append(escape(excerpt[last:]))
+    prefix = "… " if start else ""
+    suffix = " …" if start + length < len(text) else ""
+    return mark_safe(prefix + "".join(out) + suffix)  # noqa: S308 (every part escaped)
+
+
+def page_text(page):
+    """A topic page's words as plain text, from its stored blocks (no rendering)."""
+    parts = [page.summary]
+
+    def collect(value):
+        if isinstance(value, str):
+            parts.append(plain_text(value) if "<" in value else value)
+        elif isinstance(value, dict):
+            for item in value.values():
+                collect(item)
+        elif isinstance(value, list):
+            for item in value:
+                collect(item)
+
+    for block in page.body.raw_data:
+        if block.get("type") in ("question", "callout", "text"):
+            collect(block.get("value"))
+    return " ".join(part for part in parts if part)
+
+
+@require_safe
+def search(request):
+    """/<lang>/search/?q=: results in the reader's language, or a clear word on the query."""
+    query = request.GET.get("q", "").strip()
+    context = {"page": None, "query": query, "results": []}
+    problem = problem_with(query)
+    if problem:
+        context["problem"] = problem
+        status = 200 if not query else 400
+        return TemplateResponse(request, "reader/search.html", context, status=status)
+    locale = Locale.get_active()
+    backend = backend_for(locale.language_code)
+    pages = backend.search(query, TopicPage.objects.live().filter(locale=locale), operator="and")
+    results = [
+        {"title": page.title, "url": page.url, "excerpt": highlight(page_text(page), query)}
+        for page in pages[:MAX_RESULTS]
+    ]
+    base = directory_url(locale.language_code, request)
+    if base:
+        services = backend.search(
+            query, Service.objects.filter(locale=locale, live=True), operator="and"
+        )
+        results += [
+            {
+                "title": service.name,
+                "url": f"{base}{service.slug}/",
+                "excerpt": highlight(
+                    " ".join([service.name, service.description, service.eligibility_description]),
+                    query,
+                ),
+            }
+            for service in services[:MAX_RESULTS]
+        ]
+    context["results"] = results
+    return TemplateResponse(request, "reader/search.html", context)
+
+
+@require_safe
+def search_index(request):
+    """What offline search looks through: every page and service of the language, compactly."""
+    locale = Locale.get_active()
+    entries = []
+    for page in TopicPage.objects.live().filter(locale=locale).order_by("path"):
+        text = " ".join([page.summary, *(plain_text(str(block.render())) for block in page.body)])
+        entries.append({"url": page.url, "title": page.title, "text": text[:INDEX_TEXT]})
+    base = directory_url(locale.language_code, request)
+    if base:
+        for service in Service.objects.filter(locale=locale, live=True).order_by("slug"):
+            text = " ".join([service.description, service.eligibility_description])
+            entries.append(
+                {"url": f"{base}{service.slug}/", "title": service.name, "text": text[:INDEX_TEXT]}
+            )
+    return JsonResponse(
+        {"language": locale.language_code, "entries": entries},
+        json_dumps_params={"ensure_ascii": False, "separators": (",", ":")},
+    )

@@ -1,0 +1,83 @@
+"""The services directory page type: one per language, each service at <directory>/<slug>/.
+
+Wagtail serves the directory's list and each service's page through this page's
+routes; what they show comes from services.directory. It is defined here and not in
+models.py because it is served by directory.py, which itself reads the models;
+models.py imports this module last, and these modules name each other by module
+(`from . import directory`), so Django finds the page type among the app's models
+whichever of them is imported first.
+"""
+
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+from cms.fields import LIMITED_FEATURES
+from cms.highrisk import HighRiskPanel
+from cms.versions import VERSION_HEADER, OfflineVersioned, service_version
+
+from . import directory
+from .models import Service
+
+
+class ServiceDirectoryPage(OfflineVersioned, RoutablePageMixin, Page):
+    """The support-services directory of one language, with each service at <directory>/<slug>/."""
+
+    intro = RichTextField(features=LIMITED_FEATURES, blank=True, verbose_name=_("intro"))
+
+    content_panels = [HighRiskPanel(), *Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = []
+    max_count_per_parent = 1
+
+    class Meta:
+        db_table = "home_servicedirectorypage"  # made by home before the page type moved here
+        verbose_name = _("services directory")
+
+    def service_url(self, service, request=None):
+        """Where a service's page is, under this directory."""
+        return f"{self.get_url(request)}{service.slug}/"
+
+    @path("")
+    def directory(self, request):
+        context = directory.directory_page_context(
+            request, lambda service: self.service_url(service, request)
+        )
+        response = self.render(request, context_overrides=context)
+        if context["invalid"]:
+            response.status_code = 404 if context.get("page_missing") else 400
+        return response
+
+    @path("<slug:slug>/")
+    def service(self, request, slug):
+        service = (
+            directory.with_structure(Service.objects.sources().filter(live=True, slug=slug))
+            .prefetch_related("sources__document")
+            .first()
+        )
+        if service is None:
+            raise Http404
+        context = directory.service_detail_context(service, request)
+        context["service"].page_url = request.build_absolute_uri(self.service_url(service, request))
+        context["route_suffix"] = f"{slug}/"
+        response = self.render(
+            request, context_overrides=context, template="services/service_detail.html"
+        )
+        view = context["service"]
+        words = view.text if view.text is not view.structure else None
+        response.headers[VERSION_HEADER] = service_version(service, words)
+        return response
+
+
+def directory_url(language_code, request=None):
+    """The URL of the live services directory in a language, or None (one query)."""
+    page = (
+        ServiceDirectoryPage.objects.live()
+        .filter(locale__language_code=language_code)
+        .only("id", "url_path", "path", "depth", "locale_id")
+        .first()
+    )
+    return page.get_url(request) if page else None
