@@ -15,9 +15,10 @@ from django.utils import timezone
 from wagtail.models import Locale, Page
 from wagtail.search.backends import get_search_backend
 
+from cms import languages
 from home.models import TopicIndexPage, TopicPage
 
-LANGUAGES = ("en", "es", "pt", "ht", "ar")
+LANGUAGES = tuple(languages.codes())
 SLUG_PREFIX = "bench-"
 
 

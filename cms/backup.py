@@ -7,6 +7,10 @@ logs refer to them by number; it loads into SQLite or PostgreSQL alike) and
 `media/` (uploaded images and documents). Left out, because they are rebuilt
 or worthless after a restore: sessions, the search index (SQLite's full-text table too, which would
 not load into PostgreSQL) and sign-in lockouts.
+
+A model that moved from one app to another (each app lists those it took in, as
+`moved_in` on its AppConfig) is restored under its new name from an archive made
+before the move: its rows and its content type are renamed as they are read.
 """
 
 import datetime
@@ -151,6 +155,32 @@ def read(path):
     return manifest, data, media
 
 
+def moved_models():
+    """{"old_app.model": "new_app.model"} for every model an app took in from another."""
+    moved = {}
+    for config in apps.get_app_configs():
+        for old in getattr(config, "moved_in", ()):
+            moved[old.lower()] = f"{config.label}.{old.rsplit('.', 1)[1]}".lower()
+    return moved
+
+
+def upgrade_rows(data):
+    """The archive's rows with moved models' labels and content types under their new app."""
+    moved = moved_models()
+    if not moved:
+        return data
+    rows = json.loads(data)
+    for row in rows:
+        if row["model"] in moved:
+            row["model"] = moved[row["model"]]
+        elif row["model"] == "contenttypes.contenttype":
+            fields = row["fields"]
+            old = f"{fields['app_label']}.{fields['model']}"
+            if old in moved:
+                fields["app_label"] = moved[old].split(".", 1)[0]
+    return json.dumps(rows).encode()
+
+
 def has_content():
     """Whether this database already holds editors' work (anything past what migrations make)."""
     from django.contrib.auth import get_user_model
@@ -176,7 +206,7 @@ def restore(path, replace=False):
             "or pass --replace to delete what is here first."
         )
     with tempfile.NamedTemporaryFile("wb", suffix=".json", delete=False) as fixture:
-        fixture.write(data)
+        fixture.write(upgrade_rows(data))
     try:
         with transaction.atomic():
             if connection.vendor == "postgresql":

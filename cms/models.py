@@ -118,7 +118,7 @@ class Source(models.Model):
     """
 
     title = models.CharField(_("title"), max_length=255)
-    url = models.URLField(_("web address"), blank=True)
+    url = WebAddressField(_("web address"), blank=True)
     document = models.ForeignKey(
         "wagtaildocs.Document",
         verbose_name=_("document"),
@@ -147,8 +147,6 @@ class Source(models.Model):
 
         if not self.url and not self.document_id:
             raise ValidationError(_("Give a web address or choose a document."))
-        if self.url and not self.url.startswith(("https://", "http://")):
-            raise ValidationError({"url": _("Give a web address starting with https://.")})
 
     @property
     def href(self):

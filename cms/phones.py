@@ -4,18 +4,20 @@ import re
 from urllib.parse import quote
 
 import phonenumbers
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-DEFAULT_REGION = "US"
 SHORT_CODE = re.compile(r"^\d{3,6}$")
 
 
-def normalize_phone(value, region=DEFAULT_REGION):
-    """Return a number in E.164 ("+12038543011") or a short code ("911", "847411").
+def normalize_phone(value, region=None):
+    """Return a number in E.164 ("+12038543011") or a short code ("911", "847411"); a number
+    without a country code is read in the site's region (WAYMARK_PHONE_REGION).
 
     Raises ValidationError with a message an editor can act on.
     """
+    region = region or settings.WAYMARK_PHONE_REGION
     raw = (value or "").strip()
     digits = re.sub(r"[\s().-]", "", raw)
     if SHORT_CODE.match(digits):
@@ -33,8 +35,9 @@ def normalize_phone(value, region=DEFAULT_REGION):
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
-def display_phone(value, region=DEFAULT_REGION):
+def display_phone(value, region=None):
     """How a stored number is written for readers: national format at home, else international."""
+    region = region or settings.WAYMARK_PHONE_REGION
     if not value or SHORT_CODE.match(value):
         return value
     try:

@@ -11,6 +11,8 @@ class EditorialConfig(AppConfig):
     verbose_name = "Waymark editorial"
     default_auto_field = "django.db.models.BigAutoField"
     clean_saved_text = True  # readers' reports and the titles copied into high-risk records
+    # Models that began in another app (backups made before the move restore under this app).
+    moved_in = ("cms.Feedback", "cms.HighRiskChange")
 
     def ready(self):
         from . import highrisk

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 
-from cms.fields import LIMITED_FEATURES
+from cms.fields import LIMITED_FEATURES, web_address
 from cms.highrisk import Fact
 from cms.phones import display_phone, normalize_phone, phone_href
 from services.blocks import GetHelpBlock, ServiceChooserBlock
@@ -95,7 +95,7 @@ class ContactBlock(blocks.StructBlock):
         label=_("Text message keyword"),
         help_text=_("Pre-filled in the reader's message, e.g. NORWALKPD."),
     )
-    url = blocks.URLBlock(required=False, label=_("Web address"))
+    url = blocks.URLBlock(required=False, label=_("Web address"), validators=[web_address])
     note = blocks.CharBlock(
         max_length=200,
         required=False,
@@ -135,10 +135,8 @@ class ContactBlock(blocks.StructBlock):
                 errors["phone"] = ErrorList([exc])
             if kind == "call" and value.get("keyword"):
                 errors["keyword"] = ErrorList([_("A keyword only makes sense for a text line.")])
-        elif kind == "web":
-            url = value.get("url") or ""
-            if not url.startswith(("https://", "http://")):
-                errors["url"] = ErrorList([_("Give a web address starting with https://.")])
+        elif kind == "web" and not value.get("url"):
+            errors["url"] = ErrorList([_("Give a web address starting with https://.")])
         if errors:
             raise StructBlockValidationError(block_errors=errors)
         return value

@@ -10,6 +10,8 @@ class ServicesConfig(AppConfig):
     name = "services"
     default_auto_field = "django.db.models.BigAutoField"
     clean_saved_text = True  # services, organizations and locations are typed by staff or imported
+    # Models that began in another app (backups made before the move restore under this app).
+    moved_in = ("home.ServiceDirectoryPage",)
 
     def ready(self):
         from cms import caching

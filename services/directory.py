@@ -8,29 +8,31 @@ translation exists, else from the source (marked with its language).
 import datetime
 
 from django import forms
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Exists, F, OuterRef, Prefetch, Subquery, prefetch_related_objects
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from cms import languages
 from cms.formatting import format_date_long
 from cms.sanitize import safe_link
 
 from . import pages
 from .hours import open_status, upcoming_exceptions, weekly_table
 from .languages import is_known, language_name
-from .models import Category, Service, ServiceLanguage, ServiceLocation, source_language_code
+from .models import (
+    TRANSLATED_FIELDS,
+    Category,
+    Service,
+    ServiceLanguage,
+    ServiceLocation,
+)
 
 PAGE_SIZE = 20
-TEXT_FIELDS = [
-    "name",
-    "description",
-    "eligibility_description",
-    "application_process",
-    "fees_description",
-    "alert",
-]
+# The words of a service, read in the reader's language where translated.
+TEXT_FIELDS = TRANSLATED_FIELDS
 # Only these attributes are reader filters; each is a yes/no box.
 FLAG_FILTERS = [
     ("free", _("Free")),
@@ -75,7 +77,7 @@ class ServiceView:
         self.language_code = language_code
         # When the words are not in the reader's language, say which language they are in.
         self.text_language = (
-            text.locale.language_code if text is not structure else source_language_code()
+            text.locale.language_code if text is not structure else languages.source()
         )
         self.page_url = url
         self.now = now
@@ -227,7 +229,7 @@ class ServiceView:
                 data["availableChannel"] = channel
             if hours:
                 data["hoursAvailable"] = hours
-            data["areaServed"] = {"@type": "City", "name": "Norwalk, CT"}
+            data["areaServed"] = {"@type": "City", "name": settings.WAYMARK_AREA_SERVED}
         return data
 
 
@@ -250,7 +252,7 @@ def localize(sources, language_code, now=None, url_for=None):
     """ServiceViews for source services, words in `language_code` where translated (one query)."""
     now = now or timezone.now()
     translations = {}
-    if language_code != source_language_code() and sources:
+    if language_code != languages.source() and sources:
         for row in (
             Service.objects.filter(
                 translation_key__in=[source.translation_key for source in sources],
@@ -275,7 +277,7 @@ def localize(sources, language_code, now=None, url_for=None):
 
 def ordered_by_local_name(queryset, language_code):
     """Services in alphabetical order of their name in the reader's language."""
-    if language_code == source_language_code():
+    if language_code == languages.source():
         return queryset.order_by(Lower("name"), "pk")
     translated_name = Service.objects.filter(
         translation_key=OuterRef("translation_key"),

@@ -3,11 +3,9 @@
 from functools import cache
 
 from babel import Locale
+from django.conf import settings
 
 from cms.formatting import babel_locale
-
-# Languages Norwalk's services most often list first; the rest follow alphabetically.
-COMMON = ["en", "es", "pt", "ht", "ar", "fr", "zh", "pl", "ru", "vi", "ase"]
 
 
 @cache
@@ -21,7 +19,7 @@ def _known_codes():
 def language_choices():
     """(code, English name) for every ISO 639-1/639-3 language CLDR names, common ones first."""
     names = Locale("en").languages
-    common = [code for code in COMMON if code in names]
+    common = [code for code in settings.WAYMARK_COMMON_LANGUAGES if code in names]
     rest = [code for code in _known_codes() if code not in common]
     return [(code, f"{names[code]} ({code})") for code in [*common, *rest]]
 

@@ -13,7 +13,6 @@ import uuid
 from urllib.parse import quote
 
 from django import forms
-from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -46,6 +45,7 @@ from wagtail.search import index
 from wagtail.search.queryset import SearchableQuerySetMixin
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
+from cms import languages
 from cms.fields import WebAddressField
 from cms.highrisk import Fact, HighRiskPanel, fact_text
 from cms.models import ReviewSchedule, Source
@@ -264,7 +264,7 @@ class ServiceQuerySet(SearchableQuerySetMixin, models.QuerySet):
 
     def sources(self):
         """The services as written in the source language, which hold the structure."""
-        return self.filter(locale__language_code=source_language_code())
+        return self.filter(locale__language_code=languages.source())
 
     def listed(self):
         """What the directory lists: live and not defunct."""
@@ -521,7 +521,7 @@ class Service(
     @property
     def is_source(self):
         """Whether this row is the source-language service that holds the structure."""
-        return self.locale.language_code == source_language_code()
+        return self.locale.language_code == languages.source()
 
     @cached_property
     def structure(self):
@@ -752,11 +752,6 @@ class ServiceLanguage(Orderable):
 
     def __str__(self):
         return self.code
-
-
-def source_language_code():
-    """The language services are written in first."""
-    return settings.LANGUAGE_CODE
 
 
 class ServiceSource(Orderable, Source):

@@ -206,6 +206,14 @@ WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
 
+# The place this site serves (the demo's: Norwalk, Connecticut). The area is named in each
+# service's structured data; phone numbers typed without a country code are read in the
+# region (ISO 3166 code); the directory's "languages spoken" list starts with the
+# common languages (ISO 639 codes), then every other in alphabetical order.
+WAYMARK_AREA_SERVED = os.environ.get("AREA_SERVED", "Norwalk, CT")
+WAYMARK_PHONE_REGION = os.environ.get("PHONE_REGION", "US")
+WAYMARK_COMMON_LANGUAGES = env_list("COMMON_LANGUAGES", "en,es,pt,ht,ar,fr,zh,pl,ru,vi,ase")
+
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -3,7 +3,6 @@
 import json
 
 from django import template
-from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 from django.utils import translation
@@ -11,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from wagtail.models import Page
 
+from cms import languages
 from cms.formatting import format_date_long, format_number
 from cms.freshness import is_outdated, synced_at
 from cms.sanitize import safe_link
@@ -60,7 +60,7 @@ def language_links(context, page=None):
             translations[code] = candidate.get_url(request) + context.get("route_suffix", "")
     current = translation.get_language()
     links = []
-    for code, name in settings.LANGUAGES:
+    for code, name in languages.names().items():
         if code in translations:
             url = translations[code]
         else:
@@ -71,12 +71,12 @@ def language_links(context, page=None):
                 "code": code,
                 "name": name,
                 "url": url,
-                "dir": "rtl" if translation.get_language_info(code)["bidi"] else "ltr",
+                "dir": languages.direction(code),
                 "current": code == current,
                 "is_translation": code in translations,
             }
         )
-    source, this = rows.get(settings.LANGUAGE_CODE), rows.get(current)
+    source, this = rows.get(languages.source()), rows.get(current)
     if (
         source is not None
         and this is not None
@@ -85,9 +85,9 @@ def language_links(context, page=None):
     ):
         links = LanguageLinks(links)
         links.outdated_source = {
-            "url": translations[settings.LANGUAGE_CODE],
+            "url": translations[languages.source()],
             "updated": source.last_published_at,
-            "code": settings.LANGUAGE_CODE,
+            "code": languages.source(),
         }
     return links
 

@@ -10,6 +10,8 @@ time.
 import uuid
 from pathlib import Path
 
+from services import models
+
 SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
 
 # Never change: the identifiers of taxonomy terms, attributes and addresses derive from it.
@@ -20,14 +22,7 @@ ATTRIBUTE_TAXONOMY = "waymark-attribute"
 TRANSLATIONS_KEY = "waymark_translations"
 
 # The six words of a service that are translated, in the order they are written out.
-TRANSLATED_FIELDS = (
-    "name",
-    "description",
-    "eligibility_description",
-    "application_process",
-    "fees_description",
-    "alert",
-)
+TRANSLATED_FIELDS = models.TRANSLATED_FIELDS
 
 # waymark-attribute code -> Service yes/no field.
 FLAG_FIELDS = {

@@ -13,6 +13,7 @@ from pathlib import Path
 from django.db import transaction
 from wagtail.models import Locale
 
+from cms import languages
 from cms.translating import translate_object
 from services.models import (
     Category,
@@ -24,7 +25,6 @@ from services.models import (
     ServiceLanguage,
     ServiceLocation,
     ServicePhone,
-    source_language_code,
 )
 
 from .records import (
@@ -170,7 +170,7 @@ class Applier:
         self.summary = summary
         self.draft = draft
         self.report = report
-        self.source_locale = Locale.objects.get(language_code=source_language_code())
+        self.source_locale = Locale.objects.get(language_code=languages.source())
         self.organizations = {}
         self.locations = {}
         self.categories = {category.code: category for category in Category.objects.all()}

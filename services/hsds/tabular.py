@@ -306,140 +306,157 @@ def read_directory(directory, report):
             count = _count_rows(path)
             if count:
                 report.warn(f"skipped {path.name} ({count} row(s)): Waymark does not use it")
+    assembly = ServiceAssembly(reader, data, report)
+    assembly.organizations()
+    assembly.phones()
+    assembly.children("schedule", "schedules", "schedules of locations")
+    assembly.children("language", "languages", "languages of locations or phones")
+    assembly.locations()
+    assembly.attributes()
+    assembly.translations(translation_rows)
+    return assembly.records
 
-    def where(table, line):
-        return reader.label(tables()[table]["path"], line)
 
-    records = []
-    services = {}
-    for line, row in data["service"]:
-        origin = Origin(where("service", line), {(): where("service", line)})
-        record = dict(row)
-        records.append((record, origin))
-        services.setdefault(row.get("id"), (record, origin))
+class ServiceAssembly:
+    """Puts each service back together from the tables' rows, as one nested HSDS record, and
+    remembers the file and line each part came from (for problems the import reports)."""
 
-    organizations = {row.get("id"): (line, row) for line, row in data["organization"]}
-    for record, origin in records:
-        organization_id = record.get("organization_id")
-        if organization_id in organizations:
-            line, row = organizations[organization_id]
-            record["organization"] = dict(row)
-            origin.parts[("organization",)] = where("organization", line)
+    def __init__(self, reader, data, report):
+        self.reader, self.data, self.report = reader, data, report
+        self.records = []
+        self.services = {}
+        self.phone_rows = {}
+        for line, row in data["service"]:
+            origin = Origin(self.where("service", line), {(): self.where("service", line)})
+            record = dict(row)
+            self.records.append((record, origin))
+            self.services.setdefault(row.get("id"), (record, origin))
 
-    def owner(table, line, row, what):
+    def where(self, table, line):
+        return self.reader.label(tables()[table]["path"], line)
+
+    def append(self, owner, key, item, table, line, path=None):
+        """Add `item` to the owner record's list `key`; note where it came from."""
+        record, origin = owner
+        items = record.setdefault(key, [])
+        origin.parts[path or (key, len(items))] = self.where(table, line)
+        items.append(item)
+        return len(items) - 1
+
+    def owner(self, table, line, row, what):
+        """The (record, origin) of the service a row belongs to, or None (warned or reported)."""
         service_id = row.get("service_id")
         if not service_id:
-            report.warn(
+            self.report.warn(
                 f"skipped {tables()[table]['path']} rows without a service_id ({what}): "
                 "Waymark does not use them"
             )
             return None
-        if service_id not in services:
-            report.problem(
-                where(table, line),
+        if service_id not in self.services:
+            self.report.problem(
+                self.where(table, line),
                 f"{table} {row.get('id', '')}".strip(),
                 "service_id",
                 "no service with this id in services.csv",
             )
             return None
-        return services[service_id]
+        return self.services[service_id]
 
-    phones = {}
-    for line, row in data["phone"]:
-        found = owner("phone", line, row, "phones of organizations, locations or contacts")
-        if found:
-            record, origin = found
-            items = record.setdefault("phones", [])
-            origin.parts[("phones", len(items))] = where("phone", line)
-            phone = dict(row)
-            items.append(phone)
-            phones.setdefault(row.get("id"), (phone, origin, len(items) - 1))
+    def organizations(self):
+        organizations = {row.get("id"): (line, row) for line, row in self.data["organization"]}
+        for record, origin in self.records:
+            organization_id = record.get("organization_id")
+            if organization_id in organizations:
+                line, row = organizations[organization_id]
+                record["organization"] = dict(row)
+                origin.parts[("organization",)] = self.where("organization", line)
 
-    for table, key, what in (
-        ("schedule", "schedules", "schedules of locations"),
-        ("language", "languages", "languages of locations or phones"),
-    ):
-        for line, row in data[table]:
-            found = owner(table, line, row, what)
+    def phones(self):
+        for line, row in self.data["phone"]:
+            found = self.owner("phone", line, row, "phones of organizations, locations or contacts")
             if found:
-                record, origin = found
-                items = record.setdefault(key, [])
-                origin.parts[(key, len(items))] = where(table, line)
-                items.append(dict(row))
+                phone = dict(row)
+                index = self.append(found, "phones", phone, "phone", line)
+                self.phone_rows.setdefault(row.get("id"), (phone, found[1], index))
 
-    locations = {row.get("id"): (line, row) for line, row in data["location"]}
-    addresses = defaultdict(list)
-    for line, row in data["address"]:
-        addresses[row.get("location_id")].append((line, row))
-    for line, row in data["service_at_location"]:
-        found = owner("service_at_location", line, row, "links to no service")
-        if not found:
-            continue
-        record, origin = found
-        items = record.setdefault("service_at_locations", [])
-        path = ("service_at_locations", len(items))
-        origin.parts[path] = where("service_at_location", line)
-        link = dict(row)
-        location_id = row.get("location_id")
-        if location_id in locations:
-            location_line, location_row = locations[location_id]
-            location = dict(location_row)
-            origin.parts[(*path, "location")] = where("location", location_line)
-            location["addresses"] = []
-            for address_line, address_row in addresses.get(location_id, []):
-                origin.parts[(*path, "location", "addresses", len(location["addresses"]))] = where(
-                    "address", address_line
+    def children(self, table, key, what):
+        """Rows of a table that belong to services as a plain list (schedules, languages)."""
+        for line, row in self.data[table]:
+            found = self.owner(table, line, row, what)
+            if found:
+                self.append(found, key, dict(row), table, line)
+
+    def locations(self):
+        locations = {row.get("id"): (line, row) for line, row in self.data["location"]}
+        addresses = defaultdict(list)
+        for line, row in self.data["address"]:
+            addresses[row.get("location_id")].append((line, row))
+        for line, row in self.data["service_at_location"]:
+            found = self.owner("service_at_location", line, row, "links to no service")
+            if not found:
+                continue
+            record, origin = found
+            path = ("service_at_locations", len(record.get("service_at_locations", [])))
+            link = dict(row)
+            location_id = row.get("location_id")
+            if location_id in locations:
+                location_line, location_row = locations[location_id]
+                location = dict(location_row)
+                origin.parts[(*path, "location")] = self.where("location", location_line)
+                location["addresses"] = []
+                for address_line, address_row in addresses.get(location_id, []):
+                    place = (*path, "location", "addresses", len(location["addresses"]))
+                    origin.parts[place] = self.where("address", address_line)
+                    location["addresses"].append(dict(address_row))
+                link["location"] = location
+            self.append(found, "service_at_locations", link, "service_at_location", line, path)
+
+    def attributes(self):
+        terms = {row.get("id"): row for _line, row in self.data["taxonomy_term"]}
+        for line, row in self.data["attribute"]:
+            attribute = dict(row)
+            term = terms.get(row.get("taxonomy_term_id"))
+            if term is not None:
+                attribute["taxonomy_term"] = dict(term)
+            link_id = row.get("link_id")
+            if link_id in self.services:
+                self.append(self.services[link_id], "attributes", attribute, "attribute", line)
+            elif link_id in self.phone_rows:
+                phone, origin, index = self.phone_rows[link_id]
+                items = phone.setdefault("attributes", [])
+                origin.parts[("phones", index, "attributes", len(items))] = self.where(
+                    "attribute", line
                 )
-                location["addresses"].append(dict(address_row))
-            link["location"] = location
-        items.append(link)
+                items.append(attribute)
+            else:
+                self.report.warn(
+                    "skipped attributes.csv rows linked to nothing Waymark imports "
+                    "(organizations, locations, other tables)"
+                )
 
-    terms = {row.get("id"): row for _line, row in data["taxonomy_term"]}
-    for line, row in data["attribute"]:
-        attribute = dict(row)
-        term = terms.get(row.get("taxonomy_term_id"))
-        if term is not None:
-            attribute["taxonomy_term"] = dict(term)
-        link_id = row.get("link_id")
-        if link_id in services:
-            record, origin = services[link_id]
-            items = record.setdefault("attributes", [])
-            origin.parts[("attributes", len(items))] = where("attribute", line)
-            items.append(attribute)
-        elif link_id in phones:
-            phone, origin, index = phones[link_id]
-            items = phone.setdefault("attributes", [])
-            origin.parts[("phones", index, "attributes", len(items))] = where("attribute", line)
-            items.append(attribute)
-        else:
-            report.warn(
-                "skipped attributes.csv rows linked to nothing Waymark imports "
-                "(organizations, locations, other tables)"
-            )
-
-    for line, row in translation_rows:
-        label = reader.label(TRANSLATIONS_FILE, line)
-        service_id = row.get("service_id")
-        if service_id not in services:
-            report.problem(
-                label,
-                f"service {service_id}",
-                "service_id",
-                "no service with this id in services.csv",
-            )
-            continue
-        record, origin = services[service_id]
-        language, field = row.get("language"), row.get("field")
-        if not language or not field:
-            report.problem(label, f"service {service_id}", "language/field", "is required")
-            continue
-        words = record.setdefault(TRANSLATIONS_KEY, {}).setdefault(language, {})
-        if field in words:
-            report.problem(label, f"service {service_id}", field, "is given twice")
-        words[field] = row.get("value", "")
-        origin.parts[(TRANSLATIONS_KEY, language, field)] = label
-        origin.parts.setdefault((TRANSLATIONS_KEY, language), label)
-    return records
+    def translations(self, rows):
+        for line, row in rows:
+            label = self.reader.label(TRANSLATIONS_FILE, line)
+            service_id = row.get("service_id")
+            if service_id not in self.services:
+                self.report.problem(
+                    label,
+                    f"service {service_id}",
+                    "service_id",
+                    "no service with this id in services.csv",
+                )
+                continue
+            record, origin = self.services[service_id]
+            language, field = row.get("language"), row.get("field")
+            if not language or not field:
+                self.report.problem(label, f"service {service_id}", "language/field", "is required")
+                continue
+            words = record.setdefault(TRANSLATIONS_KEY, {}).setdefault(language, {})
+            if field in words:
+                self.report.problem(label, f"service {service_id}", field, "is given twice")
+            words[field] = row.get("value", "")
+            origin.parts[(TRANSLATIONS_KEY, language, field)] = label
+            origin.parts.setdefault((TRANSLATIONS_KEY, language), label)
 
 
 def _count_rows(path):

@@ -17,12 +17,14 @@ from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator, validate_email, validate_slug
+from django.core.validators import validate_email, validate_slug
 from django.utils import timezone
 from django.utils.text import slugify
 from jsonschema import Draft202012Validator, FormatChecker
 from wagtail_localize.strings import StringValue
 
+from cms import languages
+from cms.fields import web_address
 from cms.phones import normalize_phone
 from services.hours import overlapping, validate_span
 from services.languages import is_known
@@ -35,7 +37,6 @@ from services.models import (
     Service,
     ServiceLanguage,
     ServicePhone,
-    source_language_code,
 )
 
 from . import (
@@ -297,6 +298,32 @@ def to_uuid(value):
         return None
 
 
+SKIPPED = object()  # a schedule Waymark does not keep (warned about, not a problem)
+
+
+@dataclass(frozen=True)
+class ScheduleSpan:
+    """A schedule's opening times and validity dates, as parsed."""
+
+    opens_at: object
+    closes_at: object
+    has_times: bool
+    valid_from: object
+    valid_to: object
+    closes_next_day: bool
+
+
+@dataclass
+class ScheduleRows:
+    """What a service's schedules become, and what is needed to report clashes between them."""
+
+    hours: list = field(default_factory=list)
+    exceptions: list = field(default_factory=list)
+    seen: set = field(default_factory=set)  # schedule ids used
+    dates: dict = field(default_factory=dict)  # exception date -> path
+    places: dict = field(default_factory=dict)  # id(row) -> path, for overlap reports
+
+
 class RecordParser:
     """Reads one HSDS service record into a ServicePlan, reporting what is wrong or skipped."""
 
@@ -364,7 +391,7 @@ class RecordParser:
         value = self.string(obj, key, path, max_length=max_length).strip()
         if value:
             try:
-                URLValidator()(value)
+                web_address(value)
             except ValidationError:
                 self.problem(path, f"{value!r} is not a web address (http:// or https://)")
         return value
@@ -719,105 +746,118 @@ class RecordParser:
     # schedules
 
     def schedules(self, record):
-        hours = []
-        exceptions = []
-        seen = set()
-        dates = {}
-        places = {}  # id(row) -> path, for overlap reports
+        """(weekly hours, dated exceptions) of a service, each problem reported by its path."""
+        found = ScheduleRows()
         for index, item in self.objects(record, "schedules", ("schedules",)):
             path = ("schedules", index)
             schedule_id = self.uuid(item, "id", (*path, "id"))
-            freq = item.get("freq")
             self.skip_unused(item, SCHEDULE_KEYS, "schedule")
-            if is_empty(freq) and all(
-                is_empty(item.get(key))
-                for key in ("byday", "dtstart", "valid_from", "valid_to", "opens_at", "closes_at")
-            ):
-                self.warn("skipped schedules without days, dates or times (a description only)")
+            freq = self.schedule_freq(item, path)
+            if freq is SKIPPED:
                 continue
-            if freq in ("MONTHLY", "YEARLY"):
-                self.warn(f"skipped schedules with freq {freq}: Waymark keeps weekly hours")
+            span = self.schedule_span(item, path)
+            if span is None:
                 continue
-            if freq not in (None, "", "WEEKLY"):
-                self.problem((*path, "freq"), f"{freq!r} is not WEEKLY or MONTHLY")
-                continue
-            interval = item.get("interval")
-            if not is_empty(interval) and interval != 1:
-                self.warn("skipped schedules repeating less often than every week (interval)")
-                continue
-            opens_at = self.time(item, "opens_at", (*path, "opens_at"))
-            closes_at = self.time(item, "closes_at", (*path, "closes_at"))
-            has_opens, has_closes = (
-                not is_empty(item.get("opens_at")),
-                not is_empty(item.get("closes_at")),
-            )
-            if has_opens != has_closes:
-                missing = "opens_at" if has_closes else "closes_at"
-                self.problem((*path, missing), "give both opens_at and closes_at, or neither")
-                continue
-            valid_from = self.date(item, "valid_from", (*path, "valid_from"))
-            valid_to = self.date(item, "valid_to", (*path, "valid_to"))
-            if valid_from and valid_to and valid_to < valid_from:
-                self.problem((*path, "valid_to"), "the end date is before the start date")
-            closes_next_day = (
-                opens_at is not None and closes_at is not None and closes_at <= opens_at
-            )
-            for name, message in validate_span(opens_at, closes_at, closes_next_day).items():
-                self.problem((*path, name), message)
             if freq == "WEEKLY":
-                if item.get("dtstart"):
-                    self.warn("skipped schedule.dtstart of weekly schedules (valid_from is used)")
-                days = self.weekdays(item, path)
-                if not has_opens:
-                    self.problem(
-                        (*path, "opens_at"), "a weekly schedule needs opens_at and closes_at"
-                    )
-                    continue
-                if opens_at is None or closes_at is None or schedule_id is None or not days:
-                    continue  # already reported
-                for day in days:
-                    if len(days) == 1:
-                        row_id = schedule_id
-                    else:
-                        row_id = str(uuid.uuid5(uuid.UUID(schedule_id), WEEKDAY_CODES[day]))
-                    if row_id in seen:
-                        self.problem((*path, "id"), "another schedule of this service has this id")
-                    seen.add(row_id)
-                    row = OpeningHours(
-                        hsds_id=uuid.UUID(row_id),
-                        weekday=day,
-                        opens_at=opens_at,
-                        closes_at=closes_at,
-                        closes_next_day=closes_next_day,
-                        valid_from=valid_from,
-                        valid_to=valid_to,
-                    )
-                    places[id(row)] = path
-                    hours.append(row)
+                self.weekly_rows(item, path, schedule_id, span, found)
             else:
-                exception = self.exception(item, path, schedule_id, opens_at, closes_at)
-                if exception is None:
-                    continue
-                if schedule_id in seen:
-                    self.problem((*path, "id"), "another schedule of this service has this id")
-                seen.add(schedule_id)
-                if exception.date in dates:
-                    self.problem(
-                        (*path, "valid_from"),
-                        f"{field_path(dates[exception.date])} is for the same date",
-                    )
-                dates[exception.date] = path
-                exception.closes_next_day = closes_next_day
-                exceptions.append(exception)
-        for row_a, row_b in overlapping(hours):
+                self.dated_row(item, path, schedule_id, span, found)
+        for row_a, row_b in overlapping(found.hours):
             self.problem(
-                places[id(row_b)],
-                f"overlaps {field_path(places[id(row_a)])} "
+                found.places[id(row_b)],
+                f"overlaps {field_path(found.places[id(row_a)])} "
                 f"({WEEKDAY_CODES[row_a.weekday]} {row_a.opens_at:%H:%M}–{row_a.closes_at:%H:%M}"
                 f" and {WEEKDAY_CODES[row_b.weekday]} {row_b.opens_at:%H:%M}–"
                 f"{row_b.closes_at:%H:%M})",
             )
-        return hours, exceptions
+        return found.hours, found.exceptions
+
+    def schedule_freq(self, item, path):
+        """ "WEEKLY", or None for one dated schedule; SKIPPED for what Waymark does not keep."""
+        freq = item.get("freq")
+        if is_empty(freq) and all(
+            is_empty(item.get(key))
+            for key in ("byday", "dtstart", "valid_from", "valid_to", "opens_at", "closes_at")
+        ):
+            self.warn("skipped schedules without days, dates or times (a description only)")
+            return SKIPPED
+        if freq in ("MONTHLY", "YEARLY"):
+            self.warn(f"skipped schedules with freq {freq}: Waymark keeps weekly hours")
+            return SKIPPED
+        if freq not in (None, "", "WEEKLY"):
+            self.problem((*path, "freq"), f"{freq!r} is not WEEKLY or MONTHLY")
+            return SKIPPED
+        interval = item.get("interval")
+        if not is_empty(interval) and interval != 1:
+            self.warn("skipped schedules repeating less often than every week (interval)")
+            return SKIPPED
+        return "WEEKLY" if freq == "WEEKLY" else None
+
+    def schedule_span(self, item, path):
+        """A schedule's times and validity dates (a ScheduleSpan), or None when unusable."""
+        opens_at = self.time(item, "opens_at", (*path, "opens_at"))
+        closes_at = self.time(item, "closes_at", (*path, "closes_at"))
+        has_opens = not is_empty(item.get("opens_at"))
+        has_closes = not is_empty(item.get("closes_at"))
+        if has_opens != has_closes:
+            missing = "opens_at" if has_closes else "closes_at"
+            self.problem((*path, missing), "give both opens_at and closes_at, or neither")
+            return None
+        valid_from = self.date(item, "valid_from", (*path, "valid_from"))
+        valid_to = self.date(item, "valid_to", (*path, "valid_to"))
+        if valid_from and valid_to and valid_to < valid_from:
+            self.problem((*path, "valid_to"), "the end date is before the start date")
+        closes_next_day = opens_at is not None and closes_at is not None and closes_at <= opens_at
+        for name, message in validate_span(opens_at, closes_at, closes_next_day).items():
+            self.problem((*path, name), message)
+        return ScheduleSpan(opens_at, closes_at, has_opens, valid_from, valid_to, closes_next_day)
+
+    def weekly_rows(self, item, path, schedule_id, span, found):
+        """One opening-hours row per day of a weekly schedule."""
+        if item.get("dtstart"):
+            self.warn("skipped schedule.dtstart of weekly schedules (valid_from is used)")
+        days = self.weekdays(item, path)
+        if not span.has_times:
+            self.problem((*path, "opens_at"), "a weekly schedule needs opens_at and closes_at")
+            return
+        if span.opens_at is None or span.closes_at is None or schedule_id is None or not days:
+            return  # already reported
+        for day in days:
+            if len(days) == 1:
+                row_id = schedule_id
+            else:
+                row_id = str(uuid.uuid5(uuid.UUID(schedule_id), WEEKDAY_CODES[day]))
+            if row_id in found.seen:
+                self.problem((*path, "id"), "another schedule of this service has this id")
+            found.seen.add(row_id)
+            row = OpeningHours(
+                hsds_id=uuid.UUID(row_id),
+                weekday=day,
+                opens_at=span.opens_at,
+                closes_at=span.closes_at,
+                closes_next_day=span.closes_next_day,
+                valid_from=span.valid_from,
+                valid_to=span.valid_to,
+            )
+            found.places[id(row)] = path
+            found.hours.append(row)
+
+    def dated_row(self, item, path, schedule_id, span, found):
+        """The exception a dated schedule makes (one date, special hours or closed)."""
+        exception = self.exception(item, path, schedule_id, span.opens_at, span.closes_at)
+        if exception is None:
+            return
+        if schedule_id in found.seen:
+            self.problem((*path, "id"), "another schedule of this service has this id")
+        found.seen.add(schedule_id)
+        if exception.date in found.dates:
+            self.problem(
+                (*path, "valid_from"),
+                f"{field_path(found.dates[exception.date])} is for the same date",
+            )
+        found.dates[exception.date] = path
+        exception.closes_next_day = span.closes_next_day
+        found.exceptions.append(exception)
 
     def weekdays(self, item, path):
         value = item.get("byday")
@@ -1006,8 +1046,7 @@ class RecordParser:
         if not isinstance(value, dict):
             self.problem(path, "must be an object: language code -> {field: text}")
             return {}, {}
-        source = source_language_code()
-        allowed = sorted(code for code, _name in settings.LANGUAGES if code != source)
+        allowed = sorted(languages.translations())
         msgids = {
             name: StringValue.from_plaintext(fields[name]).data
             for name in TRANSLATED_FIELDS

@@ -71,7 +71,7 @@ def demo_server(tmp_path_factory):
             "s = ReaderSettings.for_site(Site.objects.get())\n"
             f"s.exit_url = '{EXIT_URL}'; s.save()\n"
             # The seed names no languages spoken: one Spanish-speaking line for the filters.
-            "from tests.factories import make_service, translate_service\n"
+            "from tests.services.factories import make_service, translate_service\n"
             "h = make_service('24-hour test line', slug='test-24h', "
             "phones=[('hotline', '+12035550199', '')], always_open=True, free=True, "
             "confidential=True, languages=['es'])\n"

@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
+from tests.batteries.payloads import PAYLOADS
 from tests.e2e.conftest import ROOT, running_server
-from tests.payloads import PAYLOADS
 
 # Several payloads at once: each field gets as much of them as it holds.
 COMBINED = (
@@ -18,7 +18,7 @@ COMBINED = (
 )
 FILL = (
     "import json, sys\n"
-    "from tests.payloads import fill\n"
+    "from tests.batteries.payloads import fill\n"
     f"made = fill({COMBINED!r})\n"
     "print(json.dumps({'topic': made['topic'].url, 'service': made['service'].slug}))\n"
 )

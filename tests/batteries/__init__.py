@@ -1,0 +1,1 @@
+"""Cross-cutting batteries: permissions, stored XSS, budgets, headers, catalogues, upgrades."""

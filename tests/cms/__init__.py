@@ -1,0 +1,1 @@
+"""Tests of the foundation: page cache, backups, production serving, uploads, checks."""

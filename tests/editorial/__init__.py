@@ -1,0 +1,1 @@
+"""Tests of editorial trust: the demo loader, reviews, translation status, high-risk records."""

@@ -1,0 +1,1 @@
+"""Tests of the reader page types and their blocks."""

@@ -1,0 +1,1 @@
+"""Tests of the reader endpoints: search, offline, feedback, languages and the sitemap."""

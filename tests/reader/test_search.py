@@ -1,0 +1,106 @@
+"""Search in the reader's language, with clear answers for empty or absurd queries."""
+
+import json
+import re
+
+import pytest
+from django.db import connection
+
+from cms.search_backend import search_config
+
+pytestmark = [pytest.mark.django_db, pytest.mark.demo]
+
+
+def test_search_finds_pages_and_services_in_the_readers_language_only(reader):
+    html = reader.get("/en/search/", {"q": "report"}).content.decode()
+    results = html.split('class="topic-list search-results"')[1].split("</ul>")[0]
+    assert "/en/topics/reporting/" in results
+    assert "/es/" not in results
+    spanish = reader.get("/es/search/", {"q": "ITS"}).content.decode()
+    assert "/es/servicios/health-department-testing/" in spanish
+    assert "/en/" not in spanish.split('class="topic-list search-results"')[1].split("</ul>")[0]
+
+
+def test_results_show_the_matched_words(reader):
+    html = reader.get("/en/search/", {"q": "hotline"}).content.decode()
+    assert "<mark>" in html
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "message"),
+    [
+        ("", 200, "Type a word to search for."),
+        ("x" * 101, 400, "at most 100 characters"),
+        ("help\x00me", 400, "cannot be searched"),
+        ("?!…", 400, "Type a word to search for."),
+    ],
+)
+def test_empty_or_absurd_queries_get_a_clear_answer(reader, query, status, message):
+    response = reader.get("/en/search/", {"q": query})
+    assert response.status_code == status
+    assert message in response.content.decode()
+
+
+def test_queries_are_escaped(reader):
+    html = reader.get("/en/search/", {"q": "<script>alert(1)</script>"}).content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_every_page_has_a_search_box(reader):
+    html = reader.get("/es/temas/").content.decode()
+    assert 'role="search"' in html and 'type="search" name="q"' in html
+    assert 'action="/es/search/"' in html
+
+
+def test_offline_search_index_is_compact_and_covers_the_language(reader):
+    data = json.loads(reader.get("/es/search-index.json").content)
+    assert data["language"] == "es"
+    urls = {entry["url"] for entry in data["entries"]}
+    assert "/es/servicios/text-a-tip/" in urls
+    reporting = next(entry for entry in data["entries"] if entry["url"].endswith("/denunciar/"))
+    assert "enfrente" in reporting["text"]
+    assert all(len(entry["text"]) <= 1500 for entry in data["entries"])
+
+
+# A word as readers may type it, and the page written with another form of it.
+WORD_FORMS = [
+    ("en", "reports", "/en/topics/reporting/"),
+    ("es", "denuncié", "/es/temas/denunciar/"),
+    ("pt", "denunciei", "/pt/temas/denunciar/"),
+    ("ar", "إبلاغ", "/ar/topics/reporting/"),
+]
+
+
+def result_links(html):
+    results = html.split('class="topic-list search-results"')
+    return re.findall(r'href="([^"]+)"', results[1].split("</ul>")[0]) if len(results) > 1 else []
+
+
+@pytest.mark.parametrize(("language", "query", "page"), WORD_FORMS)
+def test_postgresql_search_understands_other_forms_of_a_word(reader, language, query, page):
+    """PostgreSQL stems each language its own way; SQLite's index matches whole words only."""
+    html = reader.get(f"/{language}/search/", {"q": query}).content.decode()
+    if connection.vendor == "postgresql":
+        assert page in result_links(html)
+        assert "<mark>" in html  # the other form is highlighted too
+    else:
+        assert page not in result_links(html)
+
+
+def test_haitian_creole_search_matches_whole_words_without_english_stop_words(reader):
+    """No stemmer for Haitian Creole: exact words, and short words are not dropped as English."""
+    assert "/ht/sije/rapote/" in result_links(
+        reader.get("/ht/search/", {"q": "rapòte"}).content.decode()
+    )
+    assert result_links(reader.get("/ht/search/", {"q": "a"}).content.decode())
+
+
+def test_each_language_has_its_text_search_configuration():
+    assert [search_config(code) for code in ("en", "es", "pt", "ht", "ar")] == [
+        "english",
+        "spanish",
+        "portuguese",
+        "simple",
+        "arabic",
+    ]

@@ -1,0 +1,1 @@
+"""Tests of the services directory: models, admin, blocks, hours, HSDS exchange."""

@@ -1,1 +1,0 @@
-"""Waymark's test suite."""
