@@ -12,6 +12,7 @@ from io import StringIO
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import translation
 
@@ -46,8 +47,12 @@ def reader(client):
 
 
 @pytest.fixture(autouse=True)
-def _source_language_after_each_test():
-    """Requests and helpers activate a reader's language in this thread; the next test must
-    not start in it (a Spanish error message read as English would fail for no reason)."""
+def _fresh_state_after_each_test():
+    """What a test leaves outside the database must not reach the next one: the language a
+    request activated in this thread (a Spanish error message read as English would fail
+    for no reason), and the cache, which a rolled-back test may have filled with what no
+    longer exists (Wagtail keeps each site's root paths there, and a test's own site is
+    rolled back without the signal that would forget them)."""
     yield
     translation.activate(settings.LANGUAGE_CODE)
+    cache.clear()

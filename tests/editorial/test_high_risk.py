@@ -231,7 +231,7 @@ def test_the_emergency_number_setting_is_high_risk_and_everyone_hears(
     admin = user("admin")
     client.force_login(admin)
     reader_settings = ReaderSettings.objects.get()
-    url = reverse("wagtailsettings:edit", args=["cms", "readersettings", reader_settings.pk])
+    url = reverse("wagtailsettings:edit", args=["cms", "readersettings", reader_settings.site_id])
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             url,
