@@ -4,7 +4,7 @@
 PYTHON ?= $(shell command -v python3.12 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
-PORT ?= 8000
+export PORT ?= 8000
 PYTEST_ARGS ?=
 export DJANGO_SETTINGS_MODULE ?= cms.settings.dev
 

@@ -1,11 +1,12 @@
 """Response headers that protect readers: resource isolation, feature lock-down, admin CSP."""
 
 from django.conf import settings
+from django.utils.csp import CSP
 
 
 class SecurityHeadersMiddleware:
     """Add CORP and Permissions-Policy everywhere; give staff pages the admin CSP and a
-    same-origin referrer policy.
+    same-origin referrer policy, and previews a policy that lets the admin frame them.
 
     It sits after Django's CSP middleware in MIDDLEWARE so that it sees the
     response first and can choose the policy that middleware then writes.
@@ -20,7 +21,12 @@ class SecurityHeadersMiddleware:
             "Cross-Origin-Resource-Policy", settings.CROSS_ORIGIN_RESOURCE_POLICY
         )
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
-        if request.path.startswith(settings.WAYMARK_ADMIN_PATH):
+        if getattr(request, "is_preview", False):
+            # Wagtail's preview renders a reader page inside the admin's side panel: the
+            # reader's policy, but the admin's own origin may frame it.
+            if not hasattr(response, "_csp_config"):
+                response._csp_config = {**settings.SECURE_CSP, "frame-ancestors": [CSP.SELF]}
+        elif request.path.startswith(settings.WAYMARK_ADMIN_PATH):
             if not hasattr(response, "_csp_config"):
                 strict = request.path.startswith(settings.ADMIN_SIGN_IN_PATHS)
                 response._csp_config = settings.ADMIN_SIGN_IN_CSP if strict else settings.ADMIN_CSP

@@ -10,9 +10,10 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from cms.models import ReaderSettings
 
-from . import highrisk
+from . import highrisk, localize
 from .models import Feedback
 from .reviews import CONFIRM_ACTION, review_items
+from .translation_review import may_publish, translation_of
 from .views import (
     DueForReviewView,
     HighRiskChangesView,
@@ -161,3 +162,36 @@ class FeedbackViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_feedback_inbox():
     return FeedbackViewSet("reader_feedback")
+
+
+@hooks.register("register_admin_urls", order=-1)
+def translation_review_urls():
+    """Before wagtail-localize's own URLs: its doors to readers, guarded (editorial.localize)."""
+    return localize.urlpatterns()
+
+
+@hooks.register("construct_page_action_menu")
+def hide_convert_to_alias(menu_items, request, context):
+    """ "Convert to alias page" puts the source's text live: only for the language's reviewers."""
+    page = context.get("page")
+    if page is not None and not may_publish(request.user, page.specific):
+        menu_items[:] = [item for item in menu_items if item.name != "localize-convert-to-alias"]
+
+
+def _publish_under_review(request, obj):
+    if request.method == "POST" and request.POST.get("action") == "publish":
+        obj = getattr(obj, "specific", obj)
+        if translation_of(obj) is not None:
+            return localize.publish_under_review(request, obj)
+    return None
+
+
+# After the language guard of services (order -100), before wagtail-localize's editor (0).
+@hooks.register("before_edit_page", order=-60)
+def publish_page_translation_under_review(request, page):
+    return _publish_under_review(request, page)
+
+
+@hooks.register("before_edit_snippet", order=-60)
+def publish_service_translation_under_review(request, instance):
+    return _publish_under_review(request, instance)

@@ -47,7 +47,7 @@ class ServiceViewSet(SnippetViewSet):
     workflow_preview_view_class = own_languages_only(snippet_views.WorkflowPreviewView)
     icon = "help"
     menu_label = _("Services")
-    list_display = ["name", "organization", "status", "assured_date", "live"]
+    list_display = ["name", "locale", "organization", "status", "assured_date", "live"]
     list_filter = {
         "status": ["exact"],
         "categories": ["exact"],

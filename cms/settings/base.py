@@ -44,7 +44,6 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
-    "wagtail.contrib.simple_translation",
     "wagtail.sites",
     "wagtail.users",
     "wagtail.snippets",
@@ -230,7 +229,14 @@ WHITENOISE_ADD_HEADERS_FUNCTION = static_file_headers
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 WAGTAIL_SITE_NAME = "Waymark"
-WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# The admin's own address, for links in e-mails to staff: production sets it; on a developer's
+# machine it follows the port `make run` serves on.
+WAGTAILADMIN_BASE_URL = os.environ.get(
+    "WAGTAILADMIN_BASE_URL", f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
+)
+# Staff avatars come from this server (Wagtail's default asks gravatar.com, which the admin's
+# CSP forbids and which would learn who works here).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Each page and service is indexed with its own language's stemming and stop
