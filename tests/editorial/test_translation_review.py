@@ -121,9 +121,11 @@ def test_a_reviewer_asks_for_changes_and_the_comment_reaches_the_translator(clie
     assert state.status == "needs_changes"
     assert any("translator-es@example.org" in message.to for message in mailoutbox)
 
-    html = as_user(client, "translator-es").get(
-        reverse("wagtailadmin_pages:edit", args=[page.pk])
-    ).content.decode()
+    html = (
+        as_user(client, "translator-es")
+        .get(reverse("wagtailadmin_pages:edit", args=[page.pk]))
+        .content.decode()
+    )
     assert "Falta el número de la línea." in html
     assert "Submit the changes for review" in html
     client.post(reverse("waymark_submit_translation_for_review", args=[translation.pk]))
