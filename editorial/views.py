@@ -12,7 +12,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
-from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.models import Page
 
@@ -20,7 +19,7 @@ from cms import languages
 from cms.highrisk import describe
 from services.models import Service
 
-from . import translation_status
+from . import translation_review, translation_status
 from .highrisk import edit_urls
 from .models import HighRiskChange
 from .reviews import NotAReviewer, ReviewRefused, confirm_review, review_items
@@ -87,6 +86,7 @@ def confirm_review_view(request, kind, pk):
 class StatusFilterForm(forms.Form):
     """Filters of the "Translation status" report."""
 
+    language = forms.ChoiceField(label=_("Language"), required=False)
     kind = forms.ChoiceField(
         label=_("Type"),
         required=False,
@@ -98,9 +98,19 @@ class StatusFilterForm(forms.Form):
         choices=[("", _("All")), *translation_status.LABELS.items()],
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        names = languages.names()
+        self.fields["language"].choices = [
+            ("", _("All")),
+            *((code, names[code]) for code in languages.translations()),
+        ]
+
 
 class TranslationStatusView(WagtailAdminTemplateMixin, TemplateView):
-    """Pages and services x languages: up to date, outdated, missing, awaiting review."""
+    """Pages and services x languages: missing, in progress, awaiting review, changes
+    pending, outdated, up to date; each cell links to the next step for the person looking.
+    A translator of one language sees that language unless they ask for another."""
 
     template_name = "editorial/translation_status.html"
     page_title = _("Translation status")
@@ -108,28 +118,20 @@ class TranslationStatusView(WagtailAdminTemplateMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        form = StatusFilterForm(self.request.GET or None)
+        user = self.request.user
+        own = translation_review.translation_languages(user)
+        data = self.request.GET.copy()
+        if "language" not in data and len(own) == 1:
+            data["language"] = own[0]
+        form = StatusFilterForm(data)
         cleaned = form.cleaned_data if form.is_valid() else {}
+        codes = [cleaned["language"]] if cleaned.get("language") else languages.translations()
         rows = translation_status.matrix(
-            kind=cleaned.get("kind") or None, status=cleaned.get("status")
+            kind=cleaned.get("kind") or None, status=cleaned.get("status"), codes=codes, user=user
         )
         names = languages.names()
-        finder = AdminURLFinder()
-        for row in rows:
-            row["cells"] = [
-                {
-                    "code": code,
-                    "status": status,
-                    "label": translation_status.LABELS[status],
-                    "edit_url": finder.get_edit_url(translation) if translation else "",
-                }
-                for code, (status, translation) in row["cells"].items()
-            ]
-            row["edit_url"] = finder.get_edit_url(row["source"])
         context.update(
-            filter_form=form,
-            rows=rows,
-            languages=[(code, names[code]) for code in languages.translations()],
+            filter_form=form, rows=rows, languages=[(code, names[code]) for code in codes]
         )
         return context
 

@@ -8,12 +8,13 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from cms import languages
 from cms.models import ReaderSettings
 
-from . import highrisk, localize
+from . import highrisk, localize, translation_status
 from .models import Feedback
 from .reviews import CONFIRM_ACTION, review_items
-from .translation_review import may_publish, translation_of
+from .translation_review import may_publish, translation_languages, translation_of, works_in
 from .views import (
     DueForReviewView,
     HighRiskChangesView,
@@ -119,6 +120,51 @@ class DueForReviewPanel(Component):
         }
 
 
+class TranslationsPanel(Component):
+    """A translator's dashboard: in each of their languages, how many translations are
+    missing, in progress, awaiting review, pending, outdated; each links to the report."""
+
+    name = "translations"
+    order = 40
+    template_name = "editorial/translations_panel.html"
+
+    def __init__(self, user):
+        self.user = user
+        # Translators and reviewers of other languages; not the source's own staff.
+        self.codes = [code for code in translation_languages(user) if works_in(user, code)]
+
+    def render_html(self, parent_context=None):
+        return super().render_html(parent_context) if self.codes else ""
+
+    def get_context_data(self, parent_context):
+        names = languages.names()
+        rows = translation_status.matrix(codes=self.codes, user=self.user)
+        report = reverse("waymark_translation_status")
+        summary = []
+        for code in self.codes:
+            counts = {}
+            for row in rows:
+                for cell in row["cells"]:
+                    if cell["code"] == code and cell["status"] != translation_status.UP_TO_DATE:
+                        counts[cell["status"]] = counts.get(cell["status"], 0) + 1
+            summary.append(
+                {
+                    "name": names[code],
+                    "code": code,
+                    "counts": [
+                        {
+                            "label": translation_status.LABELS[status],
+                            "count": counts[status],
+                            "url": f"{report}?language={code}&status={status}",
+                        }
+                        for status in translation_status.LABELS
+                        if counts.get(status)
+                    ],
+                }
+            )
+        return {"languages": summary}
+
+
 class HighRiskAwaitingPanel(Component):
     """The dashboard's warning, above "Awaiting your review": drafts this reviewer may approve
     that change a number, a keyword, a link or a reporting service, old beside new."""
@@ -139,6 +185,7 @@ class HighRiskAwaitingPanel(Component):
 
 @hooks.register("construct_homepage_panels")
 def add_due_for_review_panel(request, panels):
+    panels.append(TranslationsPanel(request.user))
     panels.append(HighRiskAwaitingPanel(request.user))
     panels.append(DueForReviewPanel())
 
