@@ -234,7 +234,11 @@ def publish_under_review(request, obj):
     if not may_publish(request.user, obj):
         raise PermissionDenied
     translation = translation_review.translation_of(obj)
-    translation_review.save_draft(request.user, translation, obj)
+    try:
+        translation_review.save_draft(request.user, translation, obj)
+    except ReviewRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect(_editor_url(obj))
     task_state = state.current_task_state
     task_state.task.specific.on_action(task_state, request.user, "approve")
     messages.success(

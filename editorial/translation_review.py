@@ -18,6 +18,7 @@ wagtail-localize's own `save_target(publish=False)` is not used: it writes the
 translated fields into the live row, and for services it sets `live = False`.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from wagtail.models import Page, WorkflowState
@@ -109,7 +110,16 @@ def save_draft(user, translation, obj):
     draft = translation.source.get_ephemeral_translated_instance(
         translation.target_locale, fallback=True
     )
-    return draft.save_revision(user=user, log_action=True)
+    try:
+        return draft.save_revision(user=user, log_action=True)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items()
+        )
+        raise ReviewRefused(
+            _("This translation cannot be saved until it is corrected: %(problems)s")
+            % {"problems": problems}
+        ) from error
 
 
 @transaction.atomic

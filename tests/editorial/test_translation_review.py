@@ -237,3 +237,18 @@ def test_a_translator_brings_an_outdated_translation_up_to_date_as_a_draft(clien
     assert Page.objects.get(pk=spanish.pk).specific.summary == live_summary
     draft = spanish.get_latest_revision_as_object()
     assert draft.summary == "A new English summary."  # untranslated: the source's words
+
+
+def test_a_translation_that_cannot_be_saved_is_refused_with_the_reason_not_a_500(client):
+    page = spanish_reporting()
+    translation = translation_for(page)
+    segment = StringSegment.objects.get(source=translation.source, context__path="slug")
+    StringTranslation.objects.filter(
+        translation_of_id=segment.string_id, context_id=segment.context_id, locale=page.locale
+    ).update(data="not a slug!")
+    response = as_user(client, "translator-es").post(
+        reverse("waymark_submit_translation_for_review", args=[translation.pk]), follow=True
+    )
+    assert response.status_code == 200
+    assert "cannot be saved until it is corrected" in response.content.decode()
+    assert not WorkflowState.objects.filter(object_id=str(page.pk), status="in_progress").exists()
