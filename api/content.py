@@ -10,6 +10,7 @@ The changes feed (/api/v2/changes/) says what changed in one language since a cu
 pages and services to store again, and what to remove (api.changes).
 """
 
+from django.conf import settings
 from django.http import Http404
 from rest_framework.exceptions import APIException
 from rest_framework.fields import Field
@@ -151,7 +152,7 @@ class ReaderPagesAPIViewSet(PagesAPIViewSet):
         return page_queryset()
 
     def get_queryset(self):
-        raw = self.request.GET.get("type")
+        raw = params.text(self.request, "type", max_length=200)
         try:
             models = page_models_from_string(raw) if raw else []
         except (LookupError, ValueError):
@@ -172,7 +173,15 @@ class ReaderPagesAPIViewSet(PagesAPIViewSet):
         return pages.order_by("path")
 
     def check_query_parameters(self, queryset):
-        params.check_known(self.request, self.known_query_parameters)
+        """Only the documented parameters, within the documented bounds (Wagtail then reads
+        them again as it always does)."""
+        request = self.request
+        params.check_known(request, self.known_query_parameters)
+        params.integer(request, "limit", None, minimum=0, maximum=settings.WAGTAILAPI_LIMIT_MAX)
+        params.integer(request, "offset", None, minimum=0, maximum=10**6)
+        params.text(request, "fields", max_length=500)
+        for name in ("child_of", "descendant_of", "translation_of"):
+            params.text(request, name, max_length=20)
 
     def get_renderer_context(self):
         context = super().get_renderer_context()
@@ -205,7 +214,7 @@ class ReaderPagesAPIViewSet(PagesAPIViewSet):
 
     def find_view(self, request):
         params.check_known(request, ["html_path"])
-        if "html_path" not in request.GET:
+        if not params.text(request, "html_path", max_length=500):
             raise ApiError("Give html_path, the path of a reader page.", parameter="html_path")
         return super().find_view(request)
 

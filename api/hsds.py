@@ -93,7 +93,7 @@ def hsds_view(allowed):
 
 
 def read_format(request):
-    value = params.text(request, "format") or "json"
+    value = request.GET.get("format", "json")
     if value != "json":
         raise ApiError(
             f"format {value!r} is not offered: this API answers in json only.", parameter="format"

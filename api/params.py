@@ -11,7 +11,7 @@ from cms import languages
 
 from .problems import ApiError
 
-TRUE, FALSE = {"true", "1"}, {"false", "0"}
+TRUE, FALSE = {"true"}, {"false"}
 # "+02:00" arrives as " 02:00" when a client forgets to percent-encode the "+".
 _SPACED_OFFSET = re.compile(r"^(\S+) (\d{2}:?\d{2})$")
 
@@ -45,7 +45,7 @@ def integer(request, name, default, minimum=None, maximum=None):
     raw = request.GET.get(name)
     if raw is None:
         return default
-    if not re.fullmatch(r"[+-]?\d{1,9}", raw.strip()):
+    if not re.fullmatch(r"-?\d{1,9}", raw):
         raise ApiError(f"{name} must be a whole number, not {raw!r}.", parameter=name)
     value = int(raw)
     if minimum is not None and value < minimum:
@@ -56,7 +56,7 @@ def integer(request, name, default, minimum=None, maximum=None):
 
 
 def boolean(request, name, default=False):
-    """true/false (or 1/0), or `default` when absent."""
+    """true or false, or `default` when absent."""
     raw = request.GET.get(name)
     if raw is None:
         return default
@@ -89,7 +89,10 @@ def moment(request, name):
         )
     if timezone.is_naive(parsed):
         parsed = parsed.replace(tzinfo=datetime.UTC)
-    return parsed
+    try:
+        return parsed.astimezone(datetime.UTC)
+    except (OverflowError, ValueError):
+        raise ApiError(f"{name} is out of range: {raw!r}.", parameter=name) from None
 
 
 def locale(request, name="locale", default=None):
