@@ -38,7 +38,7 @@ TRANSLATED = (
 
 
 def local_refs(node):
-    """"phone.json" -> "#/components/schemas/phone", everywhere in a schema."""
+    """ "phone.json" -> "#/components/schemas/phone", everywhere in a schema."""
     if isinstance(node, dict):
         out = {}
         for key, value in node.items():
@@ -57,9 +57,7 @@ def one_to_one(schema, name):
     listed = copy.deepcopy(schema)
     listed["name"] = name
     listed["properties"] = {
-        key: value
-        for key, value in schema["properties"].items()
-        if value.get("type") != "array"
+        key: value for key, value in schema["properties"].items() if value.get("type") != "array"
     }
     return listed
 
@@ -83,7 +81,9 @@ def problem_schema():
 def problem_response(description):
     return {
         "description": description,
-        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        "content": {
+            "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+        },
     }
 
 
@@ -143,7 +143,7 @@ def bundle(spec):
     for name in ("search", "taxonomy_term_id", "taxonomy_id", "organization_id", "postcode"):
         parameters[name]["schema"]["maxLength"] = 200
 
-    for path, item in document["paths"].items():
+    for item in document["paths"].values():
         for method, operation in item.items():
             if method == "parameters":
                 continue
