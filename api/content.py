@@ -11,6 +11,7 @@ pages and services to store again, and what to remove (api.changes).
 """
 
 from django.conf import settings
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from rest_framework.exceptions import APIException
 from rest_framework.fields import Field
@@ -23,7 +24,7 @@ from wagtail.api.v2.filters import ChildOfFilter, DescendantOfFilter, Translatio
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.utils import BadRequestError, page_models_from_string
 from wagtail.api.v2.views import PagesAPIViewSet
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 from cms import languages
 from home.models import HomePage, TopicIndexPage, TopicPage
@@ -149,7 +150,11 @@ class ReaderPagesAPIViewSet(PagesAPIViewSet):
         return cls.get_available_fields(model)
 
     def get_base_queryset(self):
-        return page_queryset()
+        # Built once per request: it reads the view restrictions, and every record's
+        # serializer asks for it.
+        if not hasattr(self, "_base_queryset"):
+            self._base_queryset = page_queryset()
+        return self._base_queryset
 
     def get_queryset(self):
         raw = params.text(self.request, "type", max_length=200)
@@ -211,6 +216,26 @@ class ReaderPagesAPIViewSet(PagesAPIViewSet):
         self.loader = Loader([instance], instance.locale.language_code, request)
         serializer = self.get_serializer(instance)
         return Response(self.respond(serializer, [instance]))
+
+    def find_object(self, queryset, request):
+        """The page at a reader path such as /es/temas/la-ley/: its language's tree, then
+        Wagtail's own routing."""
+        parts = [part for part in request.GET["html_path"].split("/") if part]
+        site = Site.find_for_request(request)
+        if not parts or not languages.is_known(parts[0]) or site is None:
+            return None
+        root = (
+            self.get_base_queryset()
+            .filter(translation_key=site.root_page.translation_key, locale__language_code=parts[0])
+            .first()
+        )
+        if root is None:
+            return None
+        try:
+            page, _args, _kwargs = root.specific.route(request, parts[1:])
+        except Http404:
+            return None
+        return page if queryset.filter(pk=page.pk).exists() else None
 
     def find_view(self, request):
         params.check_known(request, ["html_path"])
@@ -277,7 +302,9 @@ class ChangesAPIViewSet(ReaderPagesAPIViewSet):
     def represent(self, entries, code):
         page_ids = [entry[2] for entry in entries if entry[3] == "page"]
         service_ids = [entry[2] for entry in entries if entry[3] == "service"]
-        pages = {page.pk: page for page in page_queryset().filter(pk__in=page_ids).specific()}
+        found = list(self.get_base_queryset().filter(pk__in=page_ids).specific())
+        prefetch_related_objects(found, "locale")
+        pages = {page.pk: page for page in found}
         self.loader = Loader(list(pages.values()), code, self.request)
         shown = {}
         for page in pages.values():
