@@ -237,25 +237,32 @@ RANK = {"page": 0, "service": 1, "removed-page": 2, "removed-service": 3}
 
 
 class Position:
-    """A place in the stream of changes: (moment, rank, id). The cursor is its encoding."""
+    """A place in the stream of changes: (moment, rank, id). The cursor is its encoding, with
+    when the client's copy was last known complete (`issued`: older than the kept removals
+    means a removal may have been forgotten)."""
 
-    def __init__(self, at, rank=-1, ident=0):
+    def __init__(self, at, rank=-1, ident=0, issued=None):
         self.at, self.rank, self.ident = at, rank, ident
+        self.issued = issued or at
 
     def key(self):
         return (self.at, self.rank, self.ident)
 
-    def encode(self, language_code):
-        raw = json.dumps([language_code, self.at.isoformat(), self.rank, self.ident])
+    def encode(self, language_code, issued=None):
+        stamp = (issued or self.issued).isoformat()
+        raw = json.dumps([language_code, self.at.isoformat(), self.rank, self.ident, stamp])
         return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
     @classmethod
     def decode(cls, token, language_code):
         try:
             padded = token + "=" * (-len(token) % 4)
-            code, at, rank, ident = json.loads(base64.urlsafe_b64decode(padded.encode()))
+            code, at, rank, ident, issued = json.loads(base64.urlsafe_b64decode(padded.encode()))
             at = datetime.datetime.fromisoformat(at)
-            if timezone.is_naive(at) or not isinstance(rank, int) or not isinstance(ident, int):
+            issued = datetime.datetime.fromisoformat(issued)
+            if timezone.is_naive(at) or timezone.is_naive(issued):
+                raise ValueError(token)
+            if not isinstance(rank, int) or not isinstance(ident, int) or not isinstance(code, str):
                 raise ValueError(token)
         except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
             raise ApiError(
@@ -266,7 +273,7 @@ class Position:
                 f"This cursor belongs to the {code!r} feed, not {language_code!r}.",
                 parameter="cursor",
             )
-        return cls(at, rank, ident)
+        return cls(at, rank, ident, issued)
 
     def after(self, rank, field):
         """Rows of `rank` strictly after this position, their moment in `changed_at`."""
@@ -278,7 +285,7 @@ class Position:
 
 
 def check_not_expired(position):
-    if position is not None and position.at < _keep_from():
+    if position is not None and position.issued < _keep_from():
         raise ApiError(
             "This feed no longer remembers removals that old: sync again from empty "
             "(no cursor, no modified_after).",

@@ -13,6 +13,7 @@ pages and services to store again, and what to remove (api.changes).
 from django.conf import settings
 from django.db.models import prefetch_related_objects
 from django.http import Http404
+from django.utils import timezone
 from rest_framework.exceptions import APIException
 from rest_framework.fields import Field
 from rest_framework.negotiation import BaseContentNegotiation
@@ -272,6 +273,7 @@ class ChangesAPIViewSet(ReaderPagesAPIViewSet):
 
     def listing_view(self, request):
         params.check_known(request, self.known_query_parameters)
+        now = timezone.now()
         code = self.language_code()
         limit = params.integer(request, "limit", FEED_LIMIT, minimum=1, maximum=FEED_MAX)
         token = params.text(request, "cursor", max_length=500)
@@ -285,6 +287,9 @@ class ChangesAPIViewSet(ReaderPagesAPIViewSet):
         entries, has_more = changes.feed(code, position, limit, include_removals=bool(position))
         items, removed = self.represent(entries, code)
         following = changes.next_position(entries, has_more, position)
+        # The copy is complete as of this call once nothing more is to come; while paging,
+        # as of where paging began.
+        issued = position.issued if position and has_more else now
         return Response(
             {
                 "meta": {
@@ -292,7 +297,7 @@ class ChangesAPIViewSet(ReaderPagesAPIViewSet):
                     "since": position.at.isoformat() if position else None,
                     "total_count": len(items) + len(removed),
                     "has_more": has_more,
-                    "cursor": following.encode(code),
+                    "cursor": following.encode(code, issued=issued),
                 },
                 "items": items,
                 "removed": removed,
