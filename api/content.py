@@ -273,7 +273,8 @@ class ChangesAPIViewSet(ReaderPagesAPIViewSet):
 
     def listing_view(self, request):
         params.check_known(request, self.known_query_parameters)
-        now = timezone.now()
+        # To the day: the same question gets the same answer (and ETag) all day.
+        now = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
         code = self.language_code()
         limit = params.integer(request, "limit", FEED_LIMIT, minimum=1, maximum=FEED_MAX)
         token = params.text(request, "cursor", max_length=500)
