@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -37,9 +39,31 @@ SENT = Counter()
 WITHOUT_PARAMETERS = set()
 
 
+def in_test_transaction(handler):
+    """The WSGI application as Django's test client runs it: the end of a request must not
+    close the test's database connection (on PostgreSQL that ends the test's transaction)."""
+
+    def application(environ, start_response):
+        signals.request_started.disconnect(close_old_connections)
+        signals.request_finished.disconnect(close_old_connections)
+        try:
+            result = handler(environ, start_response)
+            try:
+                body = b"".join(result)
+            finally:
+                if hasattr(result, "close"):
+                    result.close()
+        finally:
+            signals.request_started.connect(close_old_connections)
+            signals.request_finished.connect(close_old_connections)
+        return [body]
+
+    return application
+
+
 def load(name):
     schema = schemathesis.openapi.from_path(SCHEMAS / name)
-    schema.app = get_wsgi_application()
+    schema.app = in_test_transaction(get_wsgi_application())
     return schema
 
 
