@@ -71,6 +71,12 @@ def generation(code):
     return value
 
 
+def current_generations(codes):
+    """Each language's current generation, read in one cache round trip (made where missing)."""
+    found = cache.get_many([_generation_key(code) for code in codes])
+    return {code: found.get(_generation_key(code)) or generation(code) for code in codes}
+
+
 def invalidate(codes, urls=()):
     """Forget every cached page of these languages, here and in the frontend cache."""
     codes = sorted(set(codes))
@@ -88,6 +94,17 @@ def invalidate_on_commit(codes, urls=()):
     transaction.on_commit(lambda: invalidate(codes, urls))
 
 
+# Callables from apps above (they register from ready()): languages -> more paths to purge on
+# every site, such as an API's prefix.
+_purge_paths = []
+
+
+def register_purge_paths(paths_for):
+    """Also purge `paths_for(codes)` (paths from the site root) whenever those languages change."""
+    if paths_for not in _purge_paths:
+        _purge_paths.append(paths_for)
+
+
 def purge_frontend_cache(codes, urls=()):
     if not getattr(settings, "WAGTAILFRONTENDCACHE", None):
         return
@@ -100,6 +117,8 @@ def purge_frontend_cache(codes, urls=()):
         to_purge.update(f"{root}/{code}/" for code in codes)
         to_purge.update(f"{root}/sw.js?lang={code}" for code in codes)
         to_purge.add(f"{root}/sitemap.xml")
+        for paths_for in _purge_paths:
+            to_purge.update(f"{root}{path}" for path in paths_for(codes))
     to_purge.update(url for url in urls if url and "://" in url)
     purge_urls_from_cache(sorted(to_purge))
 
@@ -175,7 +194,7 @@ class ServeCachedPages:
                 _generation, status, headers, content, expires_at = entry
                 headers = [
                     *headers,
-                    ("Cache-Control", _cache_control(expires_at)),
+                    ("Cache-Control", cache_control(expires_at)),
                     (CACHE_HEADER, "hit"),
                 ]
                 start_response(status, headers)
@@ -194,7 +213,7 @@ def _is_cacheable(response):
     )
 
 
-def _cache_control(expires_at):
+def cache_control(expires_at=None):
     """max-age for browsers, s-maxage for shared caches, both cut short by `expires_at`."""
     browser = settings.WAYMARK_BROWSER_CACHE_SECONDS
     shared = settings.WAYMARK_SHARED_CACHE_SECONDS
@@ -230,7 +249,7 @@ class ReaderPageCache:
             _valid_until.reset(token)
         if not _is_cacheable(response):
             return response
-        response["Cache-Control"] = _cache_control(expires_at)
+        response["Cache-Control"] = cache_control(expires_at)
         patch_vary_headers(response, ["Accept-Encoding"])
         if code is not None:
             seconds = settings.WAYMARK_PAGE_CACHE_SECONDS

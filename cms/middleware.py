@@ -1,6 +1,9 @@
-"""Response headers that protect readers: resource isolation, feature lock-down, admin CSP."""
+"""Response headers that protect readers: resource isolation, feature lock-down, admin CSP;
+and the language middleware, which leaves paths outside every language alone."""
 
 from django.conf import settings
+from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
+from django.utils import translation
 from django.utils.csp import CSP
 
 
@@ -40,3 +43,31 @@ def static_file_headers(headers, path, url):
     """WhiteNoise answers before the middleware above: give static files the same isolation."""
     headers["Cross-Origin-Resource-Policy"] = settings.CROSS_ORIGIN_RESOURCE_POLICY
     headers["X-Content-Type-Options"] = "nosniff"
+
+
+# Paths outside every language (machine-readable endpoints registered by apps above, such as
+# an API): no language chosen from Accept-Language, no redirect of their 404s into a language.
+_unprefixed = []
+
+
+def register_unprefixed(prefix):
+    """Keep LocaleMiddleware away from paths under `prefix` (apps call this from ready())."""
+    if prefix not in _unprefixed:
+        _unprefixed.append(prefix)
+
+
+class LocaleMiddleware(DjangoLocaleMiddleware):
+    """Django's LocaleMiddleware, except on registered paths, which answer in the source
+    language whatever the reader's browser asks and keep their own 404s."""
+
+    def process_request(self, request):
+        if request.path_info.startswith(tuple(_unprefixed)):
+            translation.activate(settings.LANGUAGE_CODE)
+            request.LANGUAGE_CODE = settings.LANGUAGE_CODE
+            return None
+        return super().process_request(request)
+
+    def process_response(self, request, response):
+        if request.path_info.startswith(tuple(_unprefixed)):
+            return response
+        return super().process_response(request, response)

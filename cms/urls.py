@@ -18,6 +18,8 @@ urlpatterns = [
     path(settings.WAYMARK_ADMIN_PATH.lstrip("/"), include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("healthz", healthz, name="healthz"),
+    # The content API (Wagtail's, read-only) and the HSDS directory API, for other front ends.
+    path("api/", include("api.urls")),
     # /sitemap.xml and /sw.js: one for the whole site, outside every language.
     path("", include("reader.site_urls")),
 ]

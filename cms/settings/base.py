@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "editorial",
     "reader",
     "staff",
+    "api",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.settings",
@@ -59,6 +60,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "django_filters",
+    "wagtail.api.v2",
+    "rest_framework",
+    "corsheaders",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -69,10 +73,15 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so that the pages it stores carry every header the others add.
     "cms.caching.ReaderPageCache",
+    # The APIs (/api/ only): CORS answers preflights and adds its headers, gzip compresses,
+    # then api.http caches, revalidates, rate-limits and writes errors as problem+json.
+    "corsheaders.middleware.CorsMiddleware",
+    "api.http.ApiGZipMiddleware",
+    "api.http.ApiMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "cms.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -157,6 +166,24 @@ if FRONTEND_CACHE_URL:
 # Waymark names every language's URL itself (each language is its own page tree);
 # Wagtail would otherwise copy each purged URL into every language prefix.
 WAGTAILFRONTENDCACHE_LANGUAGES = []
+
+# The APIs (api/, docs/api.md). Readable from any site's scripts, without credentials.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_ALLOW_HEADERS = ("accept", "accept-language", "if-modified-since", "if-none-match")
+CORS_EXPOSE_HEADERS = ("ETag", "Last-Modified", "Retry-After")
+CORS_PREFLIGHT_MAX_AGE = 86400
+# Requests the API cache could not answer, per client address (counted by a keyed hash of
+# it, never the address): "300/m" is 300 a minute.
+WAYMARK_API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300/m")
+RATELIMIT_USE_CACHE = "default"
+# How long the changes feed remembers removals (older cursors sync again from empty), and
+# how far back it re-sends changes, in case a publish committed late.
+WAYMARK_API_CHANGES_KEEP_DAYS = int(os.environ.get("API_CHANGES_KEEP_DAYS", "90"))
+WAYMARK_API_SETTLE_SECONDS = 30
+WAGTAILAPI_LIMIT_MAX = 100
 
 # Staff sign-in. Administrators and reviewers also give a code from an app
 # (cms/twofactor.py; TWO_STEP_SIGN_IN=0 turns that off, for the test suite only).

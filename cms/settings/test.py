@@ -16,3 +16,6 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 # Two-step sign-in is tested on its own (tests/unit/test_two_step.py); elsewhere
 # staff are signed in with force_login and go straight to the admin.
 WAYMARK_TWO_STEP = False
+# The rate limit is tested on its own (tests/api/test_http.py); the suite and Schemathesis
+# send thousands of requests from one address.
+WAYMARK_API_RATE_LIMIT = "1000000/m"

@@ -272,6 +272,7 @@ def test_the_proxy_is_asked_to_purge_each_language_the_change_shows_in(
     spanish = TopicPage.objects.get(locale__language_code="es", slug="visitantes")
     publish(spanish, django_capture_on_commit_callbacks)
     assert sorted(RecordingBackend.purged) == [
+        "http://localhost/api/",  # the APIs register their prefix (api.apps)
         "http://localhost/en/",
         "http://localhost/es/",
         "http://localhost/es/temas/visitantes/",

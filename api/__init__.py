@@ -1,0 +1,1 @@
+"""Waymark APIs for other front ends: reviewed content (Wagtail API) and the directory (HSDS)."""
