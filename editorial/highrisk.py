@@ -36,6 +36,7 @@ from wagtail.models import (
     WorkflowState,
 )
 from wagtail.users.models import UserProfile
+from wagtail_localize.models import StringTranslation
 
 from cms import languages
 from cms.highrisk import compare, describe, facts_of, pending_changes
@@ -44,6 +45,7 @@ from services.models import Service
 
 from .models import HighRiskChange
 from .roles import reviewer_group
+from .translation_review import translation_of
 
 logger = logging.getLogger(__name__)
 
@@ -154,6 +156,7 @@ def record_publish(entry):
         proposed_by=_proposer(obj, revision, previous),
         approved_by=approver,
         published_at=entry.timestamp,
+        source_change=_source_change(obj, entry.timestamp),
     )
     seeing = _languages_seeing(obj, changes)
     transaction.on_commit(lambda: notify(change.pk, seeing), robust=True)
@@ -197,14 +200,57 @@ def _approver(entry):
 
 
 def _proposer(obj, revision, previous):
-    """Who asked for the change: whoever submitted it for review, else the revision's author."""
+    """Who asked for the change: whoever submitted it for review; for a translation published
+    without review, whoever last translated its strings; else the revision's author."""
     states = WorkflowState.objects.filter(
         base_content_type_id=revision.base_content_type_id, object_id=revision.object_id
     )
     if previous is not None:
         states = states.filter(created_at__gte=previous.timestamp)
     state = states.exclude(requested_by=None).order_by("-created_at").first()
-    return state.requested_by if state else revision.user
+    if state is not None:
+        return state.requested_by
+    translation = translation_of(obj) if not languages.is_source(obj.locale.language_code) else None
+    if translation is not None:
+        edit = (
+            StringTranslation.objects.filter(
+                locale_id=translation.target_locale_id,
+                translation_of__segments__source=translation.source,
+            )
+            .exclude(last_translated_by=None)
+            .select_related("last_translated_by")
+            .order_by("-updated_at")
+            .first()
+        )
+        if edit is not None:
+            return edit.last_translated_by
+    return revision.user
+
+
+def _source_change(obj, published_at):
+    """For a translation, the last recorded change to its source (what it carries over)."""
+    if languages.is_source(obj.locale.language_code):
+        return None
+    source = (
+        type(obj)
+        .objects.filter(
+            translation_key=obj.translation_key, locale__language_code=languages.source()
+        )
+        .first()
+    )
+    if source is None:
+        return None
+    return (
+        HighRiskChange.objects.filter(
+            kind=HighRiskChange.Kind.SERVICE
+            if isinstance(obj, Service)
+            else HighRiskChange.Kind.PAGE,
+            object_id=str(source.pk),
+            published_at__lte=published_at,
+        )
+        .order_by("-published_at", "-pk")
+        .first()
+    )
 
 
 def _languages_seeing(obj, changes):
@@ -235,15 +281,17 @@ def reviewers_of(codes):
 
 
 def notify(change_pk, codes):
-    """E-mail one message to each reviewer of the languages, in their admin language."""
+    """E-mail one message to each reviewer of the languages, in their admin language, with
+    links only to what they can open."""
     change = HighRiskChange.objects.select_related("locale", "proposed_by", "approved_by").get(
         pk=change_pk
     )
+    obj = changed_object(change)
     outgoing = []
     for user in reviewers_of(codes):
         language = UserProfile.get_for_user(user).get_preferred_language()
         with translation.override(language):
-            subject, body = _message(change)
+            subject, body = _message(change, user, edit_url_for(user, obj, change))
         outgoing.append(EmailMessage(subject, body, None, [user.email]))
     try:
         if outgoing:
@@ -257,7 +305,38 @@ def notify(change_pk, codes):
     return len(outgoing)
 
 
-def _message(change):
+def changed_object(change):
+    """The page or service a change was made to (None: the settings, or since deleted)."""
+    if change.kind == HighRiskChange.Kind.PAGE:
+        return Page.objects.filter(pk=change.object_id).first()
+    if change.kind == HighRiskChange.Kind.SERVICE:
+        return Service.objects.filter(pk=change.object_id).first()
+    return None
+
+
+def edit_url_for(user, obj, change):
+    """Where this reviewer can act on the change: the item if they may edit it, else its
+    translation into a language they work in (an English service's new number reaches
+    every language), else nowhere."""
+    if change.kind == HighRiskChange.Kind.SETTINGS:
+        return reverse(
+            "wagtailsettings:edit",
+            args=[ReaderSettings._meta.app_label, ReaderSettings._meta.model_name],
+        )
+    if obj is None:
+        return None
+    finder = AdminURLFinder(user)
+    url = finder.get_edit_url(obj)
+    if url:
+        return url
+    for translated in obj.get_translations():
+        url = finder.get_edit_url(getattr(translated, "specific", translated))
+        if url:
+            return url
+    return None
+
+
+def _message(change, user, edit_url):
     base = settings.WAGTAILADMIN_BASE_URL
     language = change.locale.get_display_name() if change.locale else gettext("every language")
     subject = gettext("Waymark: a high-risk change to “%(title)s” is live") % {
@@ -278,13 +357,15 @@ def _message(change):
         "",
         gettext("Proposed by: %(name)s") % {"name": _person(change.proposed_by)},
         gettext("Approved by: %(name)s") % {"name": _person(change.approved_by)},
-        "",
-        gettext("All high-risk changes: %(url)s")
-        % {"url": base + reverse("waymark_high_risk_changes")},
     ]
-    url = edit_urls([change]).get(change.pk)
-    if change.kind != change.Kind.SETTINGS and url:
-        lines.append(gettext("Edit: %(url)s") % {"url": base + url})
+    if user.has_perm("editorial.view_highriskchange"):
+        lines += [
+            "",
+            gettext("All high-risk changes: %(url)s")
+            % {"url": base + reverse("waymark_high_risk_changes")},
+        ]
+    if change.kind != change.Kind.SETTINGS and edit_url:
+        lines.append(gettext("Edit: %(url)s") % {"url": base + edit_url})
     return subject, "\n".join(lines)
 
 
@@ -294,9 +375,10 @@ def _person(user):
     return user.get_full_name() or user.get_username()
 
 
-def edit_urls(changes):
-    """{change pk: where the changed item is edited in the admin}, two queries for any number."""
-    finder = AdminURLFinder()
+def edit_urls(changes, user=None):
+    """{change pk: where the changed item is edited in the admin, or None}, for `user` when
+    given (only what they can open), two queries for any number of changes."""
+    finder = AdminURLFinder(user)
     models = {HighRiskChange.Kind.PAGE: Page, HighRiskChange.Kind.SERVICE: Service}
     found = {
         kind: model.objects.in_bulk(

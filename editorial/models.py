@@ -111,6 +111,16 @@ class HighRiskChange(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # For a translation: the change to its source that it carries into its language, with
+    # who proposed and approved that one.
+    source_change = models.ForeignKey(
+        "self",
+        verbose_name=_("change to the source"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="translated_as",
+    )
     published_at = models.DateTimeField(_("published"), default=timezone.now)
     notified = models.PositiveIntegerField(_("reviewers e-mailed"), default=0)
     notice_failed = models.BooleanField(_("e-mail not sent"), default=False)

@@ -44,9 +44,11 @@ class ReviewItem:
     def kind_label(self):
         return _("Topic page") if self.kind == "page" else _("Service")
 
-    @property
-    def edit_url(self):
-        return AdminURLFinder().get_edit_url(self.obj)
+    edit_url = None  # set for the person looking (AdminURLFinder with their permissions)
+    may_confirm = False
+
+    def __post_init__(self):
+        self.edit_url = AdminURLFinder().get_edit_url(self.obj)
 
     @property
     def confirm_url(self):

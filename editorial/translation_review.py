@@ -20,7 +20,9 @@ translated fields into the live row, and for services it sets `live = False`.
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from wagtail.coreutils import find_available_slug
 from wagtail.models import Page, WorkflowState
 from wagtail_localize.models import Translation
 
@@ -110,6 +112,11 @@ def save_draft(user, translation, obj):
     draft = translation.source.get_ephemeral_translated_instance(
         translation.target_locale, fallback=True
     )
+    if isinstance(draft, Page):
+        # As wagtail-localize does when it publishes: a translated slug made into a slug.
+        draft.slug = find_available_slug(
+            draft.get_parent(), slugify(draft.slug), ignore_page_id=draft.pk
+        )
     try:
         return draft.save_revision(user=user, log_action=True)
     except ValidationError as error:

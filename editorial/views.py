@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
+from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.models import Page
 
@@ -22,7 +23,7 @@ from services.models import Service
 from . import translation_review, translation_status
 from .highrisk import edit_urls
 from .models import HighRiskChange
-from .reviews import NotAReviewer, ReviewRefused, confirm_review, review_items
+from .reviews import NotAReviewer, ReviewRefused, can_confirm, confirm_review, review_items
 
 LANGUAGE_CHOICES = [("", _("All")), *languages.names().items()]
 
@@ -51,12 +52,19 @@ class DueForReviewView(WagtailAdminTemplateMixin, TemplateView):
         form = DueFilterForm(self.request.GET or None)
         cleaned = form.cleaned_data if form.is_valid() else {}
         context["filter_form"] = form
-        context["items"] = review_items(
+        items = review_items(
             language=cleaned.get("language") or None,
             kind=cleaned.get("kind") or None,
             overdue_only=bool(cleaned.get("overdue")),
             due_within=30,
         )
+        finder = AdminURLFinder(self.request.user)
+        for item in items:
+            # Only what this person can act on: open it if they may edit it, confirm it if
+            # they are one of its reviewers.
+            item.edit_url = finder.get_edit_url(item.obj) or ""
+            item.may_confirm = can_confirm(self.request.user, item.kind, item.obj)
+        context["items"] = items
         return context
 
 
@@ -163,7 +171,14 @@ class HighRiskChangesView(WagtailAdminTemplateMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         form = HighRiskFilterForm(self.request.GET or None)
         cleaned = form.cleaned_data if form.is_valid() else {}
-        changes = HighRiskChange.objects.select_related("locale", "proposed_by", "approved_by")
+        changes = HighRiskChange.objects.select_related(
+            "locale",
+            "proposed_by",
+            "approved_by",
+            "source_change__locale",
+            "source_change__proposed_by",
+            "source_change__approved_by",
+        )
         if cleaned.get("language"):
             changes = changes.filter(locale__language_code=cleaned["language"])
         if cleaned.get("kind"):
@@ -171,7 +186,7 @@ class HighRiskChangesView(WagtailAdminTemplateMixin, TemplateView):
         if cleaned.get("unreviewed"):
             changes = changes.filter(approved_by=F("proposed_by"))
         page = Paginator(changes, self.per_page).get_page(self.request.GET.get("p"))
-        urls = edit_urls(page.object_list)
+        urls = edit_urls(page.object_list, self.request.user)
         for change in page.object_list:
             change.rows = [describe(item) for item in change.changes]
             change.edit_url = urls[change.pk]

@@ -4,6 +4,7 @@ dashboard panels, the feedback inbox."""
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -105,14 +106,22 @@ def review_log_actions(actions):
 
 
 class DueForReviewPanel(Component):
-    """The dashboard's reminder: how many items are overdue, and the first few."""
+    """The dashboard's reminder: how many items this person can open are overdue, the first few."""
 
     name = "due_for_review"
     order = 50
     template_name = "editorial/due_for_review_panel.html"
 
+    def __init__(self, user):
+        self.user = user
+
     def get_context_data(self, parent_context):
-        overdue = review_items(overdue_only=True)
+        finder = AdminURLFinder(self.user)
+        overdue = []
+        for item in review_items(overdue_only=True):
+            item.edit_url = finder.get_edit_url(item.obj)
+            if item.edit_url:
+                overdue.append(item)
         return {
             "overdue": overdue[:5],
             "count": len(overdue),
@@ -187,7 +196,7 @@ class HighRiskAwaitingPanel(Component):
 def add_due_for_review_panel(request, panels):
     panels.append(TranslationsPanel(request.user))
     panels.append(HighRiskAwaitingPanel(request.user))
-    panels.append(DueForReviewPanel())
+    panels.append(DueForReviewPanel(request.user))
 
 
 class FeedbackViewSet(ModelViewSet):

@@ -78,6 +78,20 @@ class ServiceViewSet(SnippetViewSet):
     inspect_view_enabled = True
     ordering = ["name"]
 
+    @property
+    def url_finder_class(self):
+        """Edit links (AdminURLFinder) only to services in languages the user works in, as
+        the edit view itself allows: reports, dashboards and e-mails link nowhere else."""
+        base = super().url_finder_class
+
+        class OwnLanguagesURLFinder(base):
+            def get_edit_url(self, instance):
+                if self.user and not can_edit_language(self.user, instance.locale.language_code):
+                    return None
+                return super().get_edit_url(instance)
+
+        return OwnLanguagesURLFinder
+
 
 class OrganizationViewSet(SnippetViewSet):
     """Who provides services."""

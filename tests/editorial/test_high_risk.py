@@ -15,7 +15,7 @@ from cms.highrisk import describe
 from cms.models import ReaderSettings
 from editorial.models import HighRiskChange
 from home.models import TopicPage
-from services.models import ServicePhone
+from services.models import Service, ServicePhone
 from tests.home.factories import TopicPageFactory, english_index
 from tests.services.factories import make_service, translate_service
 
@@ -393,3 +393,19 @@ def test_stored_values_are_put_in_words_only_where_they_are_codes():
     assert describe(listed)[2:] == ("Legal help", "Health")
     phone = {"what": "phone", "where": "hotline", "old": "", "new": "text: 847411"}
     assert describe(phone) == ("Phone number", "Hotline", "", "Text (SMS): 847411")
+
+
+def test_each_reviewer_is_sent_a_link_they_can_open(django_capture_on_commit_callbacks):
+    service = Service.objects.get(locale__language_code="en", slug="human-trafficking-hotline")
+    phone = service.phones.first()
+    phone.number = "+18005550100"
+    phone.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        service.save_revision(user=user("reviewer")).publish(user=user("reviewer"))
+    messages = {message.to[0]: message.body for message in high_risk_mail()}
+    spanish = Service.objects.get(locale__language_code="es", slug="human-trafficking-hotline")
+    english_edit = reverse("wagtailsnippets_services_service:edit", args=[service.pk])
+    spanish_edit = reverse("wagtailsnippets_services_service:edit", args=[spanish.pk])
+    assert english_edit in messages["reviewer@example.org"]
+    assert spanish_edit in messages["reviewer-es@example.org"]
+    assert english_edit not in messages["reviewer-es@example.org"]

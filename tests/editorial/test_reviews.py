@@ -9,6 +9,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.models import Locale, PageLogEntry
 
 from editorial.reviews import review_items
@@ -103,11 +104,15 @@ def test_a_services_details_are_verified_once_on_the_english_service(client, rea
     assert "Próxima verificación" in html or "Next check due" in html
 
 
-def test_dashboard_panel_counts_overdue_items(client):
-    login(client, "editor")
-    html = client.get(reverse("wagtailadmin_home")).content.decode()
-    count = len(review_items(overdue_only=True))
-    assert f"{count} items are overdue for review." in html
+def test_dashboard_panel_counts_the_overdue_items_each_person_can_open(client):
+    for username in ("editor", "translator-es"):
+        user = login(client, username)
+        html = client.get(reverse("wagtailadmin_home")).content.decode()
+        finder = AdminURLFinder(user)
+        mine = [item for item in review_items(overdue_only=True) if finder.get_edit_url(item.obj)]
+        assert 0 < len(mine) < len(review_items(overdue_only=True))
+        expected = "1 item is" if len(mine) == 1 else f"{len(mine)} items are"
+        assert f"{expected} overdue for review." in html
 
 
 def test_review_reminders_send_one_digest_per_owner():
@@ -125,3 +130,15 @@ def test_review_reminders_send_one_digest_per_owner():
     titles = english.filter(slug__in=["the-law", "trafficking"]).values_list("title", flat=True)
     assert all(title in digest.body for title in titles)
     assert "http://testserver/admin/pages/" in digest.body
+
+
+def test_only_reviewers_of_an_item_are_offered_to_confirm_it(client):
+    url = reverse("waymark_due_for_review")
+    english = TopicPage.objects.filter(locale__language_code="en")
+    english.update(last_reviewed=datetime.date(2020, 1, 1))
+    confirm = reverse("waymark_confirm_review", args=["page", english.first().pk])
+    login(client, "reviewer")
+    assert confirm in client.get(url).content.decode()
+    for username in ("editor", "translator-es", "reviewer-es"):
+        login(client, username)
+        assert confirm not in client.get(url).content.decode(), username

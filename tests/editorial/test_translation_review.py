@@ -239,16 +239,76 @@ def test_a_translator_brings_an_outdated_translation_up_to_date_as_a_draft(clien
     assert draft.summary == "A new English summary."  # untranslated: the source's words
 
 
-def test_a_translation_that_cannot_be_saved_is_refused_with_the_reason_not_a_500(client):
+def test_a_translation_that_cannot_be_saved_is_refused_with_the_reason_not_a_500(
+    client, monkeypatch
+):
+    # What the page's own validation refuses (the walk in the side-door battery met a
+    # translated slug with spaces, which now becomes a slug as wagtail-localize makes it).
+    from django.core.exceptions import ValidationError
+
+    def refuse(self, *args, **kwargs):
+        raise ValidationError({"title": ["This field cannot be blank."]})
+
+    monkeypatch.setattr(TopicPage, "save_revision", refuse)
     page = spanish_reporting()
     translation = translation_for(page)
-    segment = StringSegment.objects.get(source=translation.source, context__path="slug")
-    StringTranslation.objects.filter(
-        translation_of_id=segment.string_id, context_id=segment.context_id, locale=page.locale
-    ).update(data="not a slug!")
     response = as_user(client, "translator-es").post(
         reverse("waymark_submit_translation_for_review", args=[translation.pk]), follow=True
     )
     assert response.status_code == 200
-    assert "cannot be saved until it is corrected" in response.content.decode()
+    html = unescape(response.content.decode())
+    assert "cannot be saved until it is corrected: title: This field cannot be blank." in html
     assert not WorkflowState.objects.filter(object_id=str(page.pk), status="in_progress").exists()
+
+
+def test_a_translations_high_risk_record_names_everyone_who_had_a_hand_in_it(
+    client, django_capture_on_commit_callbacks
+):
+    from editorial import translation_review
+    from editorial.models import HighRiskChange
+    from tests.home.factories import TopicPageFactory, contact, english_index
+
+    users = {name: get_user_model().objects.get(username=name) for name in ("editor", "reviewer")}
+    page = TopicPageFactory(parent=english_index(), slug="hotline-attribution", body=[contact(1)])
+    page.save_revision(user=users["reviewer"]).publish()
+    spanish = translate_object(
+        TopicPage.objects.get(pk=page.pk), Locale.objects.get(language_code="es"), EveryString()
+    )
+    # The editor changes the number; the English reviewer approves it.
+    page = TopicPage.objects.get(pk=page.pk)
+    page.body[0].value["phone"] = "+12035550123"
+    page.save_revision(user=users["editor"])
+    page.get_workflow().start(page, users["editor"])
+    state = WorkflowState.objects.get(object_id=str(page.pk), status="in_progress")
+    with django_capture_on_commit_callbacks(execute=True):
+        as_user(client, "reviewer").post(
+            reverse(
+                "wagtailadmin_pages:workflow_action",
+                args=[page.pk, "approve", state.current_task_state.pk],
+            ),
+            {"comment": ""},
+        )
+    english_change = HighRiskChange.objects.filter(object_id=str(page.pk)).first()  # newest
+    assert (english_change.proposed_by, english_change.approved_by) == (
+        users["editor"],
+        users["reviewer"],
+    )
+    # The Spanish translator brings the translation up to date and submits it; the Spanish
+    # reviewer approves it.
+    translator = get_user_model().objects.get(username="translator-es")
+    spanish = Page.objects.get(pk=spanish.pk).specific
+    translation_review.bring_up_to_date(translator, spanish)
+    translation_review.submit_for_review(translator, spanish)
+    with django_capture_on_commit_callbacks(execute=True):
+        as_user(client, "reviewer-es").post(
+            reverse("waymark_approve_translation", args=[translation_for(spanish).pk])
+        )
+    spanish_change = HighRiskChange.objects.filter(object_id=str(spanish.pk)).first()
+    assert spanish_change.proposed_by == translator
+    assert spanish_change.approved_by.username == "reviewer-es"
+    assert spanish_change.source_change == english_change
+    html = as_user(client, "admin").get(reverse("waymark_high_risk_changes")).content.decode()
+    assert "Translated from a change in English proposed by editor, approved by reviewer" in html
+    # A translation is not "approved by the person who proposed it".
+    only_self = client.get(reverse("waymark_high_risk_changes"), {"unreviewed": "on"})
+    assert "hotline-attribution" not in only_self.content.decode()
