@@ -25,6 +25,8 @@ one removal and one addition.
 import re
 from dataclasses import dataclass
 
+from django.db import models
+from django.utils.html import strip_tags
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
@@ -209,6 +211,102 @@ def value_label(what, value):
     return value
 
 
+# -- old numbers left in prose --------------------------------------------------
+
+PHONE_LIKE = re.compile(r"\+?\d[\d\s().\-]{5,}\d")
+
+
+def _digits(text):
+    return re.sub(r"\D", "", text)
+
+
+def _same_number(old, candidate):
+    """Whether two written numbers are the same: their last ten digits, or all of a short code."""
+    old, candidate = _digits(old), _digits(candidate)
+    if len(old) <= 6:
+        return old == candidate
+    return len(candidate) >= 7 and old[-10:] == candidate[-10:]
+
+
+def _block_text(block, value, where, texts):
+    """The prose in one block's value, appended to `texts` as (where, text)."""
+    if value is None:
+        return
+    if isinstance(block, blocks.RichTextBlock):
+        _add_text(texts, where, value.source)
+    elif isinstance(block, blocks.StreamBlock):
+        for child in value:
+            _block_text(child.block, child.value, str(child.block.label), texts)
+    elif isinstance(block, blocks.ListBlock):
+        for item in value.bound_blocks:
+            _block_text(block.child_block, item.value, where, texts)
+    elif isinstance(block, blocks.StructBlock):
+        for name, child_block in block.child_blocks.items():
+            _block_text(child_block, value.get(name), where, texts)
+    else:
+        _add_text(texts, where, value)
+
+
+def _add_text(texts, where, value):
+    if isinstance(value, str) and value.strip():
+        texts.append((where, strip_tags(value) if "<" in value else value))
+
+
+def free_text(obj):
+    """[(where, text)] of everything written in prose on a page or model: its text fields,
+    rich text and the text of its blocks."""
+    texts = []
+    for field in obj._meta.concrete_fields:
+        value = getattr(obj, field.attname, None)
+        where = str(field.verbose_name)
+        if isinstance(field, StreamField) and value is not None:
+            _block_text(field.stream_block, value, where, texts)
+        elif isinstance(field, (models.CharField, models.TextField)) and not isinstance(
+            field, (models.SlugField, models.URLField, models.EmailField)
+        ):
+            _add_text(texts, where, value)
+    return texts
+
+
+def _mentions(what, old, text):
+    if what != "phone":
+        return re.search(rf"\b{re.escape(old)}\b", text, re.IGNORECASE) is not None
+    if any(_same_number(old, match) for match in PHONE_LIKE.findall(text)):
+        return True
+    digits = _digits(old)
+    return len(digits) <= 6 and re.search(rf"\b{digits}\b", text) is not None
+
+
+def stale_mentions(obj, changes):
+    """Where a number or keyword this draft replaces is still written in prose, in the draft
+    and in its translations: [(language, where, old value)]."""
+    olds = [
+        (change["what"], (change["old"].partition(": ")[2] or change["old"]).split(" ext. ")[0])
+        for change in changes
+        if change["what"] in ("phone", "keyword") and change["old"]
+    ]
+    if not olds:
+        return []
+    items = [obj]
+    if getattr(obj, "translation_key", None) and obj.pk:
+        items += [getattr(item, "specific", item) for item in obj.get_translations()]
+    found = []
+    for item in items:
+        language = item.locale.get_display_name() if getattr(item, "locale", None) else ""
+        for where, text in free_text(item):
+            for what, old in olds:
+                if what == "phone":
+                    hit = any(_same_number(old, match) for match in PHONE_LIKE.findall(text))
+                    hit = hit or (
+                        len(_digits(old)) <= 6 and re.search(rf"\b{_digits(old)}\b", text)
+                    )
+                else:
+                    hit = re.search(rf"\b{re.escape(old)}\b", text, re.IGNORECASE)
+                if hit:
+                    found.append((language, where, old))
+    return list(dict.fromkeys(found))
+
+
 # -- marking drafts in review --------------------------------------------------
 
 
@@ -240,7 +338,9 @@ class HighRiskPanel(Panel):
 
         def __init__(self, **kwargs):
             super().__init__(**kwargs)
-            self.changes = [describe(change) for change in pending_changes(self.instance)]
+            pending = pending_changes(self.instance)
+            self.changes = [describe(change) for change in pending]
+            self.stale = stale_mentions(self.instance, pending) if pending else []
 
         def is_shown(self):
             return bool(self.changes)
@@ -248,4 +348,5 @@ class HighRiskPanel(Panel):
         def get_context_data(self, parent_context=None):
             context = super().get_context_data(parent_context)
             context["changes"] = self.changes
+            context["stale"] = self.stale
             return context
