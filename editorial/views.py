@@ -28,6 +28,14 @@ from .reviews import NotAReviewer, ReviewRefused, can_confirm, confirm_review, r
 LANGUAGE_CHOICES = [("", _("All")), *languages.names().items()]
 
 
+class ReportView(WagtailAdminTemplateMixin, TemplateView):
+    """An admin report: its own name in the header, after Home (Wagtail's mixin alone shows
+    only "Home")."""
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
+
+
 class DueFilterForm(forms.Form):
     """Filters of the "Due for review" report."""
 
@@ -40,7 +48,7 @@ class DueFilterForm(forms.Form):
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
 
 
-class DueForReviewView(WagtailAdminTemplateMixin, TemplateView):
+class DueForReviewView(ReportView):
     """Everything due for review in the next 30 days, or overdue, with a way to confirm it."""
 
     template_name = "editorial/due_for_review.html"
@@ -115,7 +123,7 @@ class StatusFilterForm(forms.Form):
         ]
 
 
-class TranslationStatusView(WagtailAdminTemplateMixin, TemplateView):
+class TranslationStatusView(ReportView):
     """Pages and services x languages: missing, in progress, awaiting review, changes
     pending, outdated, up to date; each cell links to the next step for the person looking.
     A translator of one language sees that language unless they ask for another."""
@@ -154,7 +162,7 @@ class HighRiskFilterForm(forms.Form):
     unreviewed = forms.BooleanField(label=_("Approved by the proposer only"), required=False)
 
 
-class HighRiskChangesView(WagtailAdminTemplateMixin, TemplateView):
+class HighRiskChangesView(ReportView):
     """Every published high-risk change, newest first: what changed, who proposed, who approved."""
 
     template_name = "editorial/high_risk_changes.html"

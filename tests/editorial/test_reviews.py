@@ -142,3 +142,18 @@ def test_only_reviewers_of_an_item_are_offered_to_confirm_it(client):
     for username in ("editor", "translator-es", "reviewer-es"):
         login(client, username)
         assert confirm not in client.get(url).content.decode(), username
+
+
+@pytest.mark.parametrize(
+    ("url_name", "heading"),
+    [
+        ("waymark_due_for_review", "Due for review"),
+        ("waymark_translation_status", "Translation status"),
+        ("waymark_high_risk_changes", "High-risk changes"),
+    ],
+)
+def test_each_report_is_headed_with_its_own_name(client, url_name, heading):
+    login(client, "admin")
+    html = client.get(reverse(url_name)).content.decode()
+    breadcrumbs = html[html.index("data-w-breadcrumbs") : html.index("</header>")]
+    assert heading in breadcrumbs  # shown, not only the screen reader's heading
