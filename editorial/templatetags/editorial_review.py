@@ -46,15 +46,16 @@ def translation_review_bar(context, translation, instance):
     can_translate = translation_review.works_in(user, obj.locale.language_code)
     can_review = translation_review.may_publish(user, obj)
     in_review = state is not None and state.status == state.STATUS_IN_PROGRESS
+    strings_left = translation_review.strings_left(translation)
     return {
         "translation": translation,
         "language": obj.locale.get_display_name(),
-        "strings_left": translation_review.strings_left(translation),
+        "strings_left": strings_left,
         "state": state,
         "in_review": in_review,
         "requested_changes": requested_changes,
         "outdated": outdated,
-        "can_submit": can_translate and not in_review,
+        "can_submit": can_translate and not in_review and not strings_left,
         "can_update": can_translate and outdated,
         "can_approve": can_review and in_review,
         "reject_url": _reject_url(obj, task_state) if can_review and in_review else "",
