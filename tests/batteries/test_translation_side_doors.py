@@ -12,6 +12,7 @@ actions that should work (approve, publish) must work, so the judge is not blind
 """
 
 import datetime
+import io
 import random
 from unittest import mock
 
@@ -21,9 +22,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.models import Locale, Page, Revision, WorkflowState
 from wagtail_localize.models import StringSegment, StringTranslation
@@ -202,6 +205,10 @@ def actions(scene):
         "publish from Wagtail's editor": post(
             reverse("wagtailadmin_pages:edit", args=[page.pk]), {"action-publish": "Publish"}
         ),
+        "schedule the translation's publishing in Wagtail's editor": post(
+            reverse("wagtailadmin_pages:edit", args=[page.pk]),
+            {"go_live_at": "2026-12-02 15:30", "action-publish": "Publish"},
+        ),
         "bulk publish": post(
             reverse("wagtail_bulk_action", args=["wagtailcore", "page", "publish"])
             + f"?id={page.pk}",
@@ -246,7 +253,26 @@ def actions(scene):
         "stop the synced translation": post(
             reverse("wagtail_localize:stop_translation", args=[page_translation.pk])
         ),
+        # Wagtail refuses moves between languages' trees, for everyone: kept to show it.
+        "move the page out of the language": post(
+            reverse(
+                "wagtailadmin_pages:move_confirm",
+                args=[page.pk, TopicIndexPage.objects.get(locale__language_code="en").pk],
+            )
+        ),
+        # The topic index lists its topics in tree order: moving one first changes it.
+        "reorder the language's topics": post(
+            reverse("wagtailadmin_pages:set_page_position", args=[page.pk]) + "?position=0"
+        ),
     }
+
+
+def publish_what_is_scheduled():
+    """The scheduler runs (as cron would, a day later): a publish any action scheduled
+    happens now, so a schedule set by someone who may not publish would show."""
+    later = timezone.now() + datetime.timedelta(days=1)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        call_command("publish_scheduled", stdout=io.StringIO())
 
 
 def changes_made(code, role, django_capture_on_commit_callbacks):
@@ -261,6 +287,7 @@ def changes_made(code, role, django_capture_on_commit_callbacks):
         try:
             with django_capture_on_commit_callbacks(execute=True):
                 action(client)
+                publish_what_is_scheduled()
             if scene.seen_by_readers() != before:
                 changed.append(name)
         finally:
@@ -357,7 +384,7 @@ def live_changes_by_whom(since, worked_on):
     from wagtail.models import ModelLogEntry, PageLogEntry
 
     kinds = ["wagtail.publish", "wagtail.unpublish", "wagtail.delete"]
-    kinds.append("wagtail_localize.convert_to_alias")
+    kinds += ["wagtail_localize.convert_to_alias", "wagtail.move", "wagtail.reorder"]
     changes = []
     for entry in PageLogEntry.objects.filter(pk__gt=since[0], action__in=kinds):
         page = Page.objects.filter(pk=entry.page_id).select_related("locale").first()
