@@ -224,31 +224,41 @@
       }));
     }).then(function (found) { return found.filter(Boolean); });
   }
+  function showResults(query) {
+    return searchSaved(query).then(function (found) {
+      offlineResults.textContent = "";
+      var heading = document.createElement("p");
+      heading.textContent = searchForm.getAttribute(found.length ? "data-text-offline-results" : "data-text-offline-none");
+      offlineResults.appendChild(heading);
+      var list = document.createElement("ul");
+      list.className = "topic-list";
+      found.forEach(function (entry) {
+        var li = document.createElement("li");
+        var a = document.createElement("a");
+        a.href = entry.url;
+        a.textContent = entry.title;
+        li.appendChild(a);
+        list.appendChild(li);
+      });
+      offlineResults.appendChild(list);
+      offlineResults.hidden = false;
+      offlineResults.scrollIntoView();
+    });
+  }
   if (searchForm && offlineResults) {
     searchForm.addEventListener("submit", function (event) {
       if (navigator.onLine) return;
       event.preventDefault();
-      var query = searchForm.querySelector("[name=q]").value.trim();
-      searchSaved(query).then(function (found) {
-        offlineResults.textContent = "";
-        var heading = document.createElement("p");
-        heading.textContent = searchForm.getAttribute(found.length ? "data-text-offline-results" : "data-text-offline-none");
-        offlineResults.appendChild(heading);
-        var list = document.createElement("ul");
-        list.className = "topic-list";
-        found.forEach(function (entry) {
-          var li = document.createElement("li");
-          var a = document.createElement("a");
-          a.href = entry.url;
-          a.textContent = entry.title;
-          li.appendChild(a);
-          list.appendChild(li);
-        });
-        offlineResults.appendChild(list);
-        offlineResults.hidden = false;
-        offlineResults.scrollIntoView();
-      });
+      showResults(searchForm.querySelector("[name=q]").value.trim());
     });
+    // The server did not answer a search (the worker gave the offline page for its URL):
+    // the saved pages are searched instead.
+    var asked = new URLSearchParams(window.location.search).get("q");
+    var searchPath = new URL(searchForm.action, window.location.href).pathname;
+    if (document.querySelector("[data-saved-list]") && asked && window.location.pathname === searchPath) {
+      searchForm.querySelector("[name=q]").value = asked;
+      showResults(asked);
+    }
   }
 
   /* The offline page lists what this phone has saved in this language. */
