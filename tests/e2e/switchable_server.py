@@ -88,6 +88,9 @@ class SwitchableServer:
 
     def _close_listener(self):
         if self._listener is not None:
+            # shutdown() first: close() alone leaves a blocked accept() holding the port open.
+            with contextlib.suppress(OSError):
+                self._listener.shutdown(socket.SHUT_RDWR)
             self._listener.close()
             self._listener = None
 

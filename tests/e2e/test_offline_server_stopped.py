@@ -300,3 +300,27 @@ def test_offline_search_finds_saved_pages_after_the_first_visit(phone, site):
     results = tab.locator("[data-offline-search]")
     results.wait_for()
     assert entry["title"] in results.locator("a").all_inner_texts()
+
+
+def test_a_new_version_is_offered_to_the_readers_it_concerns(phone, site, demo_server):
+    """A republished Spanish essential makes a new worker: offered on Spanish pages, not on
+    Portuguese ones (nothing of theirs changed), and never installed by itself."""
+    tab = first_visit(phone, "/pt/")
+    demo_server.manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from home.models import HomePage\n"
+        "HomePage.objects.get(locale__language_code='es').save_revision().publish()",
+    )
+    tab.reload()
+    wait_until(
+        tab,
+        "navigator.serviceWorker.getRegistration().then((r) => Boolean(r.waiting))",
+    )
+    tab.wait_for_timeout(2500)  # the page has asked both workers for Portuguese's version
+    assert not tab.locator("[data-update-banner]").is_visible()
+    tab.goto("/es/")
+    banner = tab.locator("[data-update-banner]")
+    banner.wait_for(state="visible", timeout=20_000)
+    assert "Hay una nueva versión de este sitio." in banner.inner_text()
