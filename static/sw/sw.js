@@ -445,7 +445,7 @@ async function markSaved(response, fallbackLang) {
     .replace("hidden data-offline-notice", "data-offline-notice")
     .replace("<time data-saved-at></time>", when + warning)
     .replace(
-      /<p class="open-status open-status--(open|closed)">[^<]*<\/p>/g,
+      /<p class="open-status open-status--(?:open|closed)(?=[\s"])[^"]*"[^>]*>[\s\S]*?<\/p>/g,
       `<p class="open-status open-status--unknown" data-saved-hours>${escapeHtml(words.hours)}</p>`
     );
   const headers = new Headers(response.headers);

@@ -9,7 +9,7 @@ from django.contrib.staticfiles import finders
 from wagtail.models import Locale
 
 from home.models import TopicPage
-from reader import offline
+from reader import offline, offline_text
 from services.models import Service
 
 pytestmark = [pytest.mark.django_db, pytest.mark.demo]
@@ -202,3 +202,31 @@ def test_pages_send_the_version_offline_json_lists(reader):
             continue
         response = reader.get(page["url"])
         assert response["X-Waymark-Version"] == page["version"], page["url"]
+
+
+def test_offline_controls_name_both_indexes_and_say_what_removal_leaves(reader):
+    html = reader.get("/es/").content.decode()
+    assert 'data-index-full="/es/search-index.json"' in html
+    assert 'data-index-essentials="/es/search-index/essentials.json"' in html
+    note = re.search(r"<p hidden data-offline-removed>(.*?)</p>", html, re.S).group(1)
+    assert "volverá a guardar lo esencial" in note
+    assert "data-exit-this-page>Salir de esta página</a>" in note
+
+
+def test_the_offline_page_says_a_slow_connection_may_be_why(reader):
+    html = reader.get("/ht/offline/").content.decode()
+    assert "koneksyon an twò dousman" in html
+
+
+@pytest.mark.parametrize(
+    ("language", "pattern"),
+    [
+        ("en", "{MMMM} {d}, {y}, {h}:{mm}\u202f{a}"),  # CLDR: a narrow no-break space
+        ("es", "{d} de {MMMM} de {y}, {H}:{mm}"),
+        ("pt", "{d} de {MMMM} de {y} {HH}:{mm}"),
+        ("ht", "{d} {MMMM} {y} {HH}:{mm}"),
+        ("ar", "{d} {MMMM} {y}، {h}:{mm} {a}"),
+    ],
+)
+def test_each_language_gets_its_own_date_pattern(language, pattern):
+    assert offline_text.formats(language)["pattern"] == pattern
