@@ -1,12 +1,18 @@
 """Offline reading: the service worker, the web app manifests and what each language saves.
 
-The worker at /sw.js is generated per reader language (`?lang=es`): it
-precaches the static assets (hashed URLs), the offline page of every language
-and the essentials of the reader's language (home, pages marked "save on the
-first visit", the services directory). Its version is a hash of exactly what
-it precaches and of its own code, never a clock, so it changes when and only
-when precached content changes. `/<lang>/offline.json` lists every published
-page of a language with a version per page, for "Save this language".
+One worker, `/sw.js`, for the whole site and every language: one script URL, one
+registration, so changing language never installs another worker (which would offer an
+update that is none, and delete the other language's pages). It precaches the static
+assets (hashed URLs); each language's *essentials* (its offline page, home, pages marked
+"save on the first visit", the services directory and the compact search index) it saves
+when a page of that language is first read, and keeps until the reader removes them. Its
+version is a hash of its code and of exactly what it would precache in every language,
+never a clock; a page compares `language_versions`, so a reader is offered a new version
+only when something of their language (or the shared code) changed.
+
+`/<lang>/offline.json` lists every published page and service of a language with a
+version per page; the worker reads it when the reader is online (every few minutes at
+most) to correct saved copies, and "Save this language" to fetch the rest.
 """
 
 import json
@@ -16,7 +22,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import translation
@@ -30,6 +36,9 @@ from home.models import HomePage, TopicPage
 from services.models import Service
 from services.pages import ServiceDirectoryPage
 
+from .offline_text import STALE_DAYS, worker_text
+from .search_index import index_version
+
 STATIC_ASSETS = [
     "css/reader.css",
     "js/exit-this-page.js",
@@ -38,11 +47,21 @@ STATIC_ASSETS = [
     "icons/icon-192.png",
 ]
 NO_STORE = "no-cache, no-store, max-age=0, must-revalidate"
+# Kept, but asked for again (If-None-Match) every time: never used unchecked.
+WORKER_CACHE = "no-cache, max-age=0, must-revalidate"
+# How often, at most, a phone that is online asks whether its saved copies changed.
+CHECK_EVERY_SECONDS = 300
+# How long a navigation waits for the network before a saved copy or the offline page.
+NETWORK_TIMEOUT_MS = 3000
+
+
+def in_language(code, name):
+    with translation.override(code):
+        return reverse(name)
 
 
 def offline_url(code):
-    with translation.override(code):
-        return reverse("offline_page")
+    return in_language(code, "offline_page")
 
 
 def essential_pages(code):
@@ -55,12 +74,20 @@ def essential_pages(code):
     return sorted(pages, key=lambda page: page.path)
 
 
+def essentials(code):
+    """[url, version] of what the worker saves for one language on its first page."""
+    pages = [[page.url, page_version(page)] for page in essential_pages(code)]
+    index = [in_language(code, "essentials_index"), index_version(pages)]
+    return [[offline_url(code), offline_version(code)], *pages, index]
+
+
+def static_entries():
+    return [staticfiles_storage.url(name) for name in STATIC_ASSETS]
+
+
 def precache_entries(code):
-    """[url, version] for everything the worker saves when it installs, for one language."""
-    entries = [[staticfiles_storage.url(name), "static"] for name in STATIC_ASSETS]
-    entries += [[offline_url(code), offline_version(code)] for code in languages.codes()]
-    entries += [[page.url, page_version(page)] for page in essential_pages(code)]
-    return entries
+    """[url, version] for everything one language's reader has saved after the first visit."""
+    return [[url, "static"] for url in static_entries()] + essentials(code)
 
 
 def offline_version(code):
@@ -75,34 +102,59 @@ def worker_source():
         return source.read()
 
 
-def worker_for(code):
-    """The worker's code for one language, with its version and precache list filled in."""
-    entries = precache_entries(code)
-    version = short_hash(worker_source(), code, json.dumps(entries))
-    settings_json = json.dumps(
-        {
-            "version": version,
-            "language": code,
-            "languages": languages.codes(),
-            "precache": [url for url, _version in entries],
-            "offlinePages": {code: offline_url(code) for code in languages.codes()},
-        },
-        separators=(",", ":"),
-    )
-    return version, worker_source().replace(
+def worker_config():
+    """What the worker's code is given: its version, every language's essentials and text."""
+    codes = languages.codes()
+    static = static_entries()
+    text = worker_text(codes)
+    by_language = {code: essentials(code) for code in codes}
+    language_versions = {
+        code: short_hash(worker_source(), json.dumps([static, by_language[code], text[code]]))
+        for code in codes
+    }
+    return {
+        "version": short_hash(worker_source(), json.dumps(language_versions)),
+        "languageVersions": language_versions,
+        "source": languages.source(),
+        "languages": codes,
+        "rtl": [code for code in codes if languages.is_rtl(code)],
+        "adminPath": settings.WAYMARK_ADMIN_PATH,
+        "static": static,
+        "essentials": by_language,
+        "offlinePages": {code: offline_url(code) for code in codes},
+        "manifests": {code: in_language(code, "offline_manifest") for code in codes},
+        "indexes": {code: in_language(code, "search_index") for code in codes},
+        "text": text,
+        "staleDays": STALE_DAYS,
+        "checkEverySeconds": CHECK_EVERY_SECONDS,
+        "timeoutMs": NETWORK_TIMEOUT_MS,
+    }
+
+
+def worker_for(code=None):
+    """The worker's code, with its settings filled in: the same for every language."""
+    config = worker_config()
+    settings_json = json.dumps(config, ensure_ascii=False, separators=(",", ":"))
+    return config["version"], worker_source().replace(
         "self.WAYMARK = {};", f"self.WAYMARK = {settings_json};"
     )
 
 
 @require_safe
 def service_worker(request):
-    """/sw.js: never cached by browsers or proxies, so an update is seen on the next visit."""
-    code = request.GET.get("lang") or languages.source()
-    if not languages.is_known(code):
-        raise Http404
-    _version, source = worker_for(code)
-    response = HttpResponse(source, content_type="text/javascript; charset=utf-8")
-    response["Cache-Control"] = NO_STORE
+    """/sw.js: never cached by browsers or proxies, so an update is seen on the next visit.
+
+    One URL for every language: a query string (the old `?lang=`) is ignored, so phones
+    registered with it get the same worker. Browsers check it at every page they open, so
+    it carries its version as ETag: an unchanged worker costs a 304, not its bytes."""
+    version, source = worker_for()
+    etag = f'"{version}"'
+    if etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(source, content_type="text/javascript; charset=utf-8")
+    response["ETag"] = etag
+    response["Cache-Control"] = WORKER_CACHE
     response["Service-Worker-Allowed"] = "/"
     return response
 
@@ -201,19 +253,20 @@ class RecordPageSizes:
 
 @require_safe
 def offline_manifest(request):
-    """/<lang>/offline.json: what "Save this language" downloads: URL, version, bytes.
+    """/<lang>/offline.json: every page and service of a language with its version and bytes,
+    and the two search indexes; what the worker checks saved copies against.
 
     Bytes are the page's size when it was last served (null if not yet known).
     """
     code = translation.get_language()
     pages = language_pages(code)
-    # The offline search index changes whenever any page does.
-    pages.append(
-        {
-            "url": reverse("search_index"),
-            "version": short_hash(json.dumps([page["version"] for page in pages])),
-        }
-    )
+    versions = [[page["url"], page["version"]] for page in pages]
+    # The full index changes whenever any page does; the essentials' with the essentials.
+    essentials_index = essentials(code)[-1]
+    pages += [
+        {"url": essentials_index[0], "version": essentials_index[1]},
+        {"url": in_language(code, "search_index"), "version": index_version(versions)},
+    ]
     sizes = cache.get_many([size_key(page["url"]) for page in pages])
     for page in pages:
         page["bytes"] = sizes.get(size_key(page["url"]))
@@ -221,8 +274,9 @@ def offline_manifest(request):
         {
             "language": code,
             "version": short_hash(json.dumps([[p["url"], p["version"]] for p in pages])),
-            "offline_page": offline_url(code),
+            "offline_page": {"url": offline_url(code), "version": offline_version(code)},
             "pages": pages,
         },
         headers={"Cache-Control": NO_STORE},
+        json_dumps_params={"ensure_ascii": False},
     )

@@ -5,7 +5,6 @@ over the saved pages with a compact per-language index (`/<lang>/search-index.js
 import re
 import unicodedata
 
-from django.http import JsonResponse
 from django.template.response import TemplateResponse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -20,7 +19,6 @@ from services.pages import directory_url
 
 MAX_QUERY = 100
 MAX_RESULTS = 30
-INDEX_TEXT = 1500  # characters of each page's text kept in the offline index
 WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -139,24 +137,3 @@ def search(request):
         ]
     context["results"] = results
     return TemplateResponse(request, "reader/search.html", context)
-
-
-@require_safe
-def search_index(request):
-    """What offline search looks through: every page and service of the language, compactly."""
-    locale = Locale.get_active()
-    entries = []
-    for page in TopicPage.objects.live().filter(locale=locale).order_by("path"):
-        text = " ".join([page.summary, *(plain_text(str(block.render())) for block in page.body)])
-        entries.append({"url": page.url, "title": page.title, "text": text[:INDEX_TEXT]})
-    base = directory_url(locale.language_code, request)
-    if base:
-        for service in Service.objects.filter(locale=locale, live=True).order_by("slug"):
-            text = " ".join([service.description, service.eligibility_description])
-            entries.append(
-                {"url": f"{base}{service.slug}/", "title": service.name, "text": text[:INDEX_TEXT]}
-            )
-    return JsonResponse(
-        {"language": locale.language_code, "entries": entries},
-        json_dumps_params={"ensure_ascii": False, "separators": (",", ":")},
-    )

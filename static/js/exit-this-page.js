@@ -1,8 +1,12 @@
 /* Exit this page: leave at once on a click or on Shift pressed three times, without
- * leaving this page in the Back history. Works as a plain link without JavaScript. */
+ * leaving this page in the Back history. Works as a plain link without JavaScript.
+ * Offline, the neutral destination cannot load (the browser would show its "No internet"
+ * error, which says where the reader was trying to go): a blank page instead. */
 (function () {
   "use strict";
-  var link = document.querySelector("[data-exit-this-page]");
+  // The first is the button on every page; others (beside "Remove saved pages") do the same.
+  var links = document.querySelectorAll("[data-exit-this-page]");
+  var link = links[0];
   if (!link) return;
   var status = document.querySelector("[data-exit-status]");
   var presses = 0;
@@ -20,10 +24,10 @@
     document.title = "\u200b";
     say(link.getAttribute("data-text-activated"));
     // replace(): the page the reader was on is not kept in the Back history.
-    window.location.replace(link.href);
+    window.location.replace(navigator.onLine === false ? "about:blank" : link.href);
   }
 
-  link.addEventListener("click", exit);
+  for (var i = 0; i < links.length; i++) links[i].addEventListener("click", exit);
   document.addEventListener("keyup", function (event) {
     if (event.key !== "Shift") {
       presses = 0;

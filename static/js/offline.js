@@ -4,7 +4,6 @@
 (function () {
   "use strict";
   if (!("serviceWorker" in navigator) || !("caches" in window)) return;
-  var PAGES = "waymark-pages";
   var lang = document.documentElement.lang;
   var controls = document.querySelector("[data-offline-controls]");
   var status = document.querySelector("[data-offline-status]");
@@ -19,36 +18,58 @@
   function say(message) {
     if (status) status.textContent = message;
   }
-  function size(bytes) {
-    var units = ["B", "KB", "MB", "GB"];
-    var i = 0;
-    while (bytes >= 1024 && i < units.length - 1) {
-      bytes /= 1024;
-      i += 1;
-    }
-    return new Intl.NumberFormat(lang, { maximumFractionDigits: i ? 1 : 0 }).format(bytes) + " " + units[i];
-  }
-  function count(n) {
-    return new Intl.NumberFormat(lang).format(n);
+  // After "Remove saved pages", this page registers nothing and asks the worker nothing.
+  var stopped = false;
+
+  /* Ask a worker something and wait (a little) for its answer. */
+  function ask(worker, message, onMessage) {
+    return new Promise(function (resolve) {
+      if (!worker) return resolve(null);
+      var channel = new MessageChannel();
+      var timer = onMessage ? null : setTimeout(function () { resolve(null); }, 2000);
+      channel.port1.onmessage = function (event) {
+        if (!onMessage) {
+          clearTimeout(timer);
+          return resolve(event.data);
+        }
+        if (onMessage(event.data)) resolve(event.data);
+      };
+      worker.postMessage(message, [channel.port2]);
+    });
   }
 
+  // One worker for every language: the same script URL on every page, so changing language
+  // neither installs another worker nor offers an update.
   navigator.serviceWorker
-    .register("/sw.js?lang=" + encodeURIComponent(lang), { scope: "/" })
+    .register("/sw.js", { scope: "/" })
     .then(function (registration) {
       if (controls) controls.hidden = false;
       watchForUpdates(registration);
     })
     .catch(function () {});
+  // This page's language: its essentials are saved, its saved copies checked.
+  navigator.serviceWorker.ready.then(function (registration) {
+    if (!stopped && navigator.onLine && registration.active) {
+      registration.active.postMessage({ type: "hello", lang: lang });
+    }
+  });
 
-  /* Updates: offer to reload when a new worker waits; never reload by ourselves. */
+  /* Updates: offer to reload when a new worker waits and something of this language (or
+   * the shared code) changed in it; never reload by ourselves. */
   var reloadAsked = false;
   function offer(worker) {
-    if (!banner || !navigator.serviceWorker.controller) return;
-    banner.hidden = false;
-    banner.querySelector("[data-update-reload]").onclick = function () {
-      reloadAsked = true;
-      worker.postMessage("waymark:skip-waiting");
-    };
+    var current = navigator.serviceWorker.controller;
+    if (!banner || !current) return;
+    var question = { type: "language-version", lang: lang };
+    Promise.all([ask(worker, question), ask(current, question)]).then(function (versions) {
+      if (versions[0] && versions[0] === versions[1]) return;
+      if (stopped) return;
+      banner.hidden = false;
+      banner.querySelector("[data-update-reload]").onclick = function () {
+        reloadAsked = true;
+        worker.postMessage("waymark:skip-waiting");
+      };
+    });
   }
   function watchForUpdates(registration) {
     if (registration.waiting) offer(registration.waiting);
@@ -64,80 +85,38 @@
     if (reloadAsked) window.location.reload();
   });
 
-  /* Save this language: download every page the manifest lists, only what changed. */
-  function savedVersions(cache) {
-    return cache.keys().then(function (requests) {
-      return Promise.all(
-        requests.map(function (request) {
-          return cache.match(request).then(function (response) {
-            return [new URL(request.url).pathname, response.headers.get("X-Waymark-Version")];
-          });
-        })
-      );
-    });
-  }
+  /* Save this language: the worker downloads what is not saved or changed, and says how
+   * far it got in words (numbers and sizes written with the server's Babel data). */
   function saveLanguage() {
-    var manifestUrl = controls.getAttribute("data-manifest");
     say(text("starting"));
     if (navigator.storage && navigator.storage.persist) navigator.storage.persist();
-    return Promise.all([fetch(manifestUrl, { cache: "no-store" }).then(function (r) { return r.json(); }), caches.open(PAGES)])
-      .then(function (results) {
-        var manifest = results[0];
-        var cache = results[1];
-        return savedVersions(cache).then(function (pairs) {
-          var have = {};
-          pairs.forEach(function (pair) { have[pair[0]] = pair[1]; });
-          var listed = {};
-          manifest.pages.forEach(function (page) { listed[page.url] = true; });
-          // Pages unpublished since the last save are removed from this phone.
-          var prefix = "/" + manifest.language + "/";
-          var stale = Object.keys(have).filter(function (path) {
-            return path.indexOf(prefix) === 0 && !listed[path];
-          });
-          var wanted = manifest.pages.filter(function (page) { return have[page.url] !== page.version; });
-          var done = 0;
-          var bytes = 0;
-          var total = manifest.pages.length;
-          var already = total - wanted.length;
-          say(text("progress", { done: count(already), total: count(total), bytes: size(0) }));
-          var queue = wanted.slice();
-          function next() {
-            var page = queue.shift();
-            if (!page) return Promise.resolve();
-            return fetch(page.url, { credentials: "omit" })
-              .then(function (response) {
-                if (!response.ok) throw new Error(page.url);
-                return response.blob().then(function (body) {
-                  bytes += body.size;
-                  var headers = new Headers(response.headers);
-                  headers.set("X-Waymark-Version", page.version);
-                  headers.set("X-Waymark-Saved", new Date().toISOString());
-                  return cache.put(page.url, new Response(body, { status: 200, headers: headers }));
-                });
-              })
-              .then(function () {
-                done += 1;
-                say(text("progress", { done: count(already + done), total: count(total), bytes: size(bytes) }));
-                return next();
-              });
+    return navigator.serviceWorker.ready
+      .then(function (registration) {
+        return ask(registration.active, { type: "save-language", lang: lang }, function (message) {
+          if (message.type === "progress") {
+            say(text("progress", message));
+            return false;
           }
-          return Promise.all(stale.map(function (path) { return cache.delete(path); }))
-            .then(function () { return Promise.all([next(), next(), next()]); })
-            .then(function () {
-              var estimate = navigator.storage && navigator.storage.estimate ? navigator.storage.estimate() : Promise.resolve({});
-              return estimate.then(function (info) {
-                say(text("done", { total: count(total), fetched: count(done), bytes: size(bytes), used: size(info.usage || 0) }));
-                document.documentElement.setAttribute("data-language-saved", manifest.version);
-              });
-            });
+          return true;
         });
+      })
+      .then(function (message) {
+        if (message.type !== "done") throw new Error("failed");
+        say(text("done", message));
+        document.documentElement.setAttribute("data-language-saved", "true");
       })
       .catch(function () { say(text("failed")); });
   }
 
-  /* Remove saved pages: every cache, the queued reports and the worker itself, at once. */
+  /* Remove saved pages: the worker is told to write nothing more, then unregistered, then
+   * every cache and the queued reports go. Nothing comes back until the next page load,
+   * and the page says so, with the exit control beside it. */
   function removeSaved() {
-    return caches.keys()
+    stopped = true;
+    return ask(navigator.serviceWorker.controller, { type: "forget" })
+      .then(function () { return navigator.serviceWorker.getRegistrations(); })
+      .then(function (registrations) { return Promise.all(registrations.map(function (r) { return r.unregister(); })); })
+      .then(function () { return caches.keys(); })
       .then(function (names) { return Promise.all(names.map(function (name) { return caches.delete(name); })); })
       .then(function () {
         return new Promise(function (resolve) {
@@ -146,10 +125,11 @@
           request.onsuccess = request.onerror = request.onblocked = function () { resolve(); };
         });
       })
-      .then(function () { return navigator.serviceWorker.getRegistrations(); })
-      .then(function (registrations) { return Promise.all(registrations.map(function (r) { return r.unregister(); })); })
       .then(function () {
         say(text("removed"));
+        var removed = document.querySelector("[data-offline-removed]");
+        if (removed) removed.hidden = false;
+        if (banner) banner.hidden = true;
         document.documentElement.setAttribute("data-saved-removed", "true");
       });
   }
@@ -184,7 +164,7 @@
     });
   }
   function sendQueued() {
-    if (navigator.onLine && navigator.serviceWorker.controller) {
+    if (!stopped && navigator.onLine && navigator.serviceWorker.controller) {
       navigator.serviceWorker.controller.postMessage("waymark:send-feedback");
     }
   }
@@ -206,59 +186,86 @@
   /* Search works offline over the saved pages; online the form goes to the server. */
   var searchForm = document.querySelector("form[data-search]");
   var offlineResults = document.querySelector("[data-offline-search]");
-  function fold(text) {
-    return text.toLowerCase().normalize("NFKD").replace(/[\u0300-\u036f]/g, "");
+  /* The same folding as online search (reader/search.py, reader/search_index.py): lower
+   * case, accents off, Arabic articles off; a long word also finds other forms of it. */
+  var ARTICLES = ["\u0648\u0627\u0644", "\u0628\u0627\u0644", "\u0643\u0627\u0644", "\u0641\u0627\u0644", "\u0644\u0644", "\u0627\u0644"];
+  function words(value) {
+    var folded = value.toLowerCase().normalize("NFKD").replace(/\p{M}/gu, "");
+    return (folded.match(/[\p{L}\p{N}_]+/gu) || []).map(function (word) {
+      for (var i = 0; i < ARTICLES.length; i++) {
+        if (word.indexOf(ARTICLES[i]) === 0 && word.length > ARTICLES[i].length + 2) return word.slice(ARTICLES[i].length);
+      }
+      return word;
+    });
+  }
+  function finds(term, word) {
+    return word === term || (term.length >= 5 && word.indexOf(term.slice(0, Math.max(4, term.length - 3))) === 0);
   }
   function searchSaved(query) {
-    var terms = fold(query).match(/[\p{L}\p{N}]+/gu) || [];
-    return caches.match(searchForm.getAttribute("data-index")).then(function (response) {
+    var terms = words(query).filter(function (term) { return term.length > 1; });
+    var full = controls && controls.getAttribute("data-index-full");
+    var essentials = controls && controls.getAttribute("data-index-essentials");
+    // The whole language's index once it is saved, else the essentials' (first visit).
+    return caches.match(full).then(function (response) {
+      return response || caches.match(essentials);
+    }).then(function (response) {
       if (!response) return [];
       return response.json().then(function (index) {
         return index.entries.filter(function (entry) {
-          var text = fold(entry.title + " " + entry.text);
-          return terms.length && terms.every(function (term) { return text.indexOf(term) !== -1; });
+          var list = entry.words.split(" ");
+          return terms.length && terms.every(function (term) {
+            return list.some(function (word) { return finds(term, word); });
+          });
         });
       });
     }).then(function (matches) {
-      return caches.open(PAGES).then(function (cache) {
-        return Promise.all(matches.map(function (entry) {
-          return caches.match(entry.url).then(function (saved) { return saved ? entry : null; });
-        }));
-      });
+      return Promise.all(matches.map(function (entry) {
+        return caches.match(entry.url).then(function (saved) { return saved ? entry : null; });
+      }));
     }).then(function (found) { return found.filter(Boolean); });
+  }
+  function showResults(query) {
+    return searchSaved(query).then(function (found) {
+      offlineResults.textContent = "";
+      var heading = document.createElement("p");
+      heading.textContent = searchForm.getAttribute(found.length ? "data-text-offline-results" : "data-text-offline-none");
+      offlineResults.appendChild(heading);
+      var list = document.createElement("ul");
+      list.className = "topic-list";
+      found.forEach(function (entry) {
+        var li = document.createElement("li");
+        var a = document.createElement("a");
+        a.href = entry.url;
+        a.textContent = entry.title;
+        li.appendChild(a);
+        list.appendChild(li);
+      });
+      offlineResults.appendChild(list);
+      offlineResults.hidden = false;
+      offlineResults.scrollIntoView();
+    });
   }
   if (searchForm && offlineResults) {
     searchForm.addEventListener("submit", function (event) {
       if (navigator.onLine) return;
       event.preventDefault();
-      var query = searchForm.querySelector("[name=q]").value.trim();
-      searchSaved(query).then(function (found) {
-        offlineResults.textContent = "";
-        var heading = document.createElement("p");
-        heading.textContent = searchForm.getAttribute(found.length ? "data-text-offline-results" : "data-text-offline-none");
-        offlineResults.appendChild(heading);
-        var list = document.createElement("ul");
-        list.className = "topic-list";
-        found.forEach(function (entry) {
-          var li = document.createElement("li");
-          var a = document.createElement("a");
-          a.href = entry.url;
-          a.textContent = entry.title;
-          li.appendChild(a);
-          list.appendChild(li);
-        });
-        offlineResults.appendChild(list);
-        offlineResults.hidden = false;
-        offlineResults.scrollIntoView();
-      });
+      showResults(searchForm.querySelector("[name=q]").value.trim());
     });
+    // The server did not answer a search (the worker gave the offline page for its URL):
+    // the saved pages are searched instead.
+    var asked = new URLSearchParams(window.location.search).get("q");
+    var searchPath = new URL(searchForm.action, window.location.href).pathname;
+    if (document.querySelector("[data-saved-list]") && asked && window.location.pathname === searchPath) {
+      searchForm.querySelector("[name=q]").value = asked;
+      showResults(asked);
+    }
   }
 
   /* The offline page lists what this phone has saved in this language. */
   var list = document.querySelector("[data-saved-list]");
   if (list) {
     caches.keys().then(function (names) {
-      return Promise.all(names.map(function (name) {
+      return Promise.all(names.filter(function (name) { return name === "waymark-pages"; }).map(function (name) {
         return caches.open(name).then(function (cache) {
           return cache.keys().then(function (requests) {
             return Promise.all(requests.map(function (request) {

@@ -9,12 +9,13 @@ from django.contrib.staticfiles import finders
 from wagtail.models import Locale
 
 from home.models import TopicPage
-from reader import offline
+from reader import offline, offline_text
 from services.models import Service
 
 pytestmark = [pytest.mark.django_db, pytest.mark.demo]
 
-PRECACHE_BUDGET = 150_000
+PRECACHE_BUDGET = 100_000  # bytes, compressed, of everything a first visit saves
+LANGUAGES = ["en", "es", "pt", "ht", "ar"]
 
 
 def spanish_page(slug):
@@ -22,11 +23,11 @@ def spanish_page(slug):
     return english.get_translation(Locale.objects.get(language_code="es")).specific
 
 
-def worker(reader, language="es"):
-    response = reader.get(f"/sw.js?lang={language}")
+def worker(reader, url="/sw.js"):
+    response = reader.get(url)
     assert response.status_code == 200
     source = response.content.decode()
-    config = json.loads(re.search(r"self\.WAYMARK = (\{.*?\});", source).group(1))
+    config = json.loads(re.search(r"self\.WAYMARK = (\{.*?\});\n", source).group(1))
     return response, config
 
 
@@ -56,19 +57,40 @@ def test_spanish_manifest_name_is_translated(reader):
     assert data["name"] != "Waymark: safety and health information"
 
 
-def test_the_worker_is_never_cached_and_precaches_the_essentials(reader):
+def test_the_worker_is_always_revalidated_and_precaches_the_essentials(reader):
     response, config = worker(reader)
-    assert "no-store" in response["Cache-Control"]
+    assert "no-cache" in response["Cache-Control"]
     assert response["Service-Worker-Allowed"] == "/"
     assert response["Content-Type"].startswith("text/javascript")
-    precache = config["precache"]
-    for code in ("en", "es", "pt", "ht", "ar"):
-        assert f"/{code}/offline/" in precache
+    for code in LANGUAGES:
+        assert config["essentials"][code][0][0] == f"/{code}/offline/"
+        assert config["offlinePages"][code] == f"/{code}/offline/"
+    spanish = [url for url, _version in config["essentials"]["es"]]
     reporting = TopicPage.objects.get(slug="reporting", locale__language_code="en")
-    spanish = reporting.get_translation(Locale.objects.get(language_code="es"))
-    assert {"/es/", spanish.url, "/es/servicios/"} <= set(precache)
-    assert not any(url.startswith("/admin") for url in precache)
-    assert any(url.endswith(".css") for url in precache)
+    translated = reporting.get_translation(Locale.objects.get(language_code="es"))
+    assert {"/es/", translated.url, "/es/servicios/", "/es/search-index/essentials.json"} <= set(
+        spanish
+    )
+    assert not any(url.startswith("/admin") for url in spanish)
+    assert any(url.endswith(".css") for url in config["static"])
+
+
+def test_one_worker_for_every_language(reader):
+    """Every page registers /sw.js; the old per-language URLs get the very same worker."""
+    plain = worker(reader)[0].content
+    for code in LANGUAGES:
+        assert worker(reader, f"/sw.js?lang={code}")[0].content == plain
+        html = reader.get(f"/{code}/").content.decode()
+        assert "/sw.js?lang" not in html
+    script = finders.find("js/offline.js")
+    with open(script, encoding="utf-8") as source:
+        assert '.register("/sw.js", { scope: "/" })' in source.read()
+
+
+def test_an_unchanged_worker_costs_a_304(reader):
+    response, _config = worker(reader)
+    again = reader.get("/sw.js", HTTP_IF_NONE_MATCH=response["ETag"])
+    assert again.status_code == 304 and again.content == b""
 
 
 def test_worker_version_changes_exactly_when_precached_content_changes(reader):
@@ -78,17 +100,25 @@ def test_worker_version_changes_exactly_when_precached_content_changes(reader):
     legal = spanish_page("legal-work")
     legal.save_revision().publish()
     assert worker(reader)[1]["version"] == before["version"]
-    # A precached page changes: a new version.
-    reporting = TopicPage.objects.get(slug="reporting", locale__language_code="en")
-    spanish = reporting.get_translation(Locale.objects.get(language_code="es")).specific
-    spanish.save_revision().publish()
-    assert worker(reader)[1]["version"] != before["version"]
+    # A precached Spanish page changes: a new version, new for Spanish readers only.
+    spanish_page("reporting").save_revision().publish()
+    after = worker(reader)[1]
+    assert after["version"] != before["version"]
+    changed = {
+        code
+        for code in LANGUAGES
+        if after["languageVersions"][code] != before["languageVersions"][code]
+    }
+    assert changed == {"es"}
 
 
-def test_first_visit_precache_fits_the_budget(reader):
-    _response, config = worker(reader)
-    total = 0
-    for url in config["precache"]:
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_first_visit_precache_fits_the_budget(reader, language):
+    """The worker itself, the static files and one language's essentials, compressed."""
+    response, config = worker(reader)
+    total = len(gzip.compress(response.content, 9))
+    urls = config["static"] + [url for url, _version in config["essentials"][language]]
+    for url in urls:
         if url.startswith("/static/"):
             with open(finders.find(url.removeprefix("/static/")), "rb") as asset:
                 total += len(gzip.compress(asset.read(), 9))
@@ -112,9 +142,10 @@ def test_language_manifest_lists_every_page_and_service_and_follows_publishing(r
     urls = [page["url"] for page in data["pages"]]
     spanish_pages = TopicPage.objects.live().filter(locale__language_code="es").count()
     services = Service.objects.listed().count()
-    # home, topic index, directory, and the offline search index
-    assert len(urls) == spanish_pages + 3 + services + 1
-    assert "/es/search-index.json" in urls
+    # home, topic index, directory, and the two offline search indexes
+    assert len(urls) == spanish_pages + 3 + services + 2
+    assert {"/es/search-index.json", "/es/search-index/essentials.json"} <= set(urls)
+    assert data["offline_page"]["url"] == "/es/offline/"
     assert "/es/servicios/text-a-tip/" in urls
     reader.get("/es/temas/")
     sizes = {
@@ -149,6 +180,21 @@ def test_precache_list_uses_the_offline_module(reader):
     assert offline.precache_entries("es")[0][0].startswith("/static/")
 
 
+def test_the_worker_writes_dates_and_sizes_as_babel_does(reader):
+    """Haitian Creole months and order come from the server, not from the phone's Intl."""
+    _response, config = worker(reader)
+    creole = config["text"]["ht"]["formats"]
+    assert creole["months"][10] == "novanm"
+    assert creole["pattern"] == "{d} {MMMM} {y} {HH}:{mm}"
+    spanish = config["text"]["es"]["formats"]
+    assert spanish["pattern"] == "{d} de {MMMM} de {y}, {H}:{mm}"
+    assert spanish["decimal"] == "," and spanish["kB"] == "{0} kB"
+    assert config["text"]["es"]["stale"].startswith("Esta copia se guardó hace más de una semana")
+    assert config["text"]["ar"]["hours"] == "مفتوح أم مغلق الآن؟ راجع مواعيد العمل قبل أن تذهب."
+    source = worker(reader)[0].content.decode()
+    assert "Intl" not in source
+
+
 def test_pages_send_the_version_offline_json_lists(reader):
     data = json.loads(reader.get("/es/offline.json").content)
     for page in data["pages"]:
@@ -156,3 +202,31 @@ def test_pages_send_the_version_offline_json_lists(reader):
             continue
         response = reader.get(page["url"])
         assert response["X-Waymark-Version"] == page["version"], page["url"]
+
+
+def test_offline_controls_name_both_indexes_and_say_what_removal_leaves(reader):
+    html = reader.get("/es/").content.decode()
+    assert 'data-index-full="/es/search-index.json"' in html
+    assert 'data-index-essentials="/es/search-index/essentials.json"' in html
+    note = re.search(r"<p hidden data-offline-removed>(.*?)</p>", html, re.S).group(1)
+    assert "volverá a guardar lo esencial" in note
+    assert "data-exit-this-page>Salir de esta página</a>" in note
+
+
+def test_the_offline_page_says_a_slow_connection_may_be_why(reader):
+    html = reader.get("/ht/offline/").content.decode()
+    assert "koneksyon an twò dousman" in html
+
+
+@pytest.mark.parametrize(
+    ("language", "pattern"),
+    [
+        ("en", "{MMMM} {d}, {y}, {h}:{mm}\u202f{a}"),  # CLDR: a narrow no-break space
+        ("es", "{d} de {MMMM} de {y}, {H}:{mm}"),
+        ("pt", "{d} de {MMMM} de {y} {HH}:{mm}"),
+        ("ht", "{d} {MMMM} {y} {HH}:{mm}"),
+        ("ar", "{d} {MMMM} {y}، {h}:{mm} {a}"),
+    ],
+)
+def test_each_language_gets_its_own_date_pattern(language, pattern):
+    assert offline_text.formats(language)["pattern"] == pattern

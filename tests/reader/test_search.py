@@ -1,6 +1,5 @@
 """Search in the reader's language, with clear answers for empty or absurd queries."""
 
-import json
 import re
 
 import pytest
@@ -51,16 +50,6 @@ def test_every_page_has_a_search_box(reader):
     html = reader.get("/es/temas/").content.decode()
     assert 'role="search"' in html and 'type="search" name="q"' in html
     assert 'action="/es/search/"' in html
-
-
-def test_offline_search_index_is_compact_and_covers_the_language(reader):
-    data = json.loads(reader.get("/es/search-index.json").content)
-    assert data["language"] == "es"
-    urls = {entry["url"] for entry in data["entries"]}
-    assert "/es/servicios/text-a-tip/" in urls
-    reporting = next(entry for entry in data["entries"] if entry["url"].endswith("/denunciar/"))
-    assert "enfrente" in reporting["text"]
-    assert all(len(entry["text"]) <= 1500 for entry in data["entries"])
 
 
 # A word as readers may type it, and the page written with another form of it.
