@@ -5,6 +5,16 @@
   "use strict";
   if (!("serviceWorker" in navigator) || !("caches" in window)) return;
   var lang = document.documentElement.lang;
+
+  /* A list item holding one link: search results and the saved pages are listed alike. */
+  function linkItem(href, text) {
+    var li = document.createElement("li");
+    var a = document.createElement("a");
+    a.href = href;
+    a.textContent = text;
+    li.appendChild(a);
+    return li;
+  }
   var controls = document.querySelector("[data-offline-controls]");
   var status = document.querySelector("[data-offline-status]");
   var banner = document.querySelector("[data-update-banner]");
@@ -233,12 +243,7 @@
       var list = document.createElement("ul");
       list.className = "topic-list";
       found.forEach(function (entry) {
-        var li = document.createElement("li");
-        var a = document.createElement("a");
-        a.href = entry.url;
-        a.textContent = entry.title;
-        li.appendChild(a);
-        list.appendChild(li);
+        list.appendChild(linkItem(entry.url, entry.title));
       });
       offlineResults.appendChild(list);
       offlineResults.hidden = false;
@@ -286,12 +291,7 @@
       [].concat.apply([], groups).filter(Boolean).forEach(function (item) {
         if (seen[item.path]) return;
         seen[item.path] = true;
-        var li = document.createElement("li");
-        var a = document.createElement("a");
-        a.href = item.path;
-        a.textContent = item.title;
-        li.appendChild(a);
-        list.appendChild(li);
+        list.appendChild(linkItem(item.path, item.title));
       });
     });
   }

@@ -118,6 +118,22 @@ def running_server(env):
         server.wait(timeout=10)
 
 
+# Resolves once the service worker is active and controls the tab.
+READY = """async () => {
+    const registration = await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) {
+        await new Promise((resolve) =>
+            navigator.serviceWorker.addEventListener("controllerchange", resolve, { once: true })
+        );
+    }
+    const worker = registration.active;
+    if (worker.state !== "activated") {
+        await new Promise((resolve) => worker.addEventListener("statechange", resolve));
+    }
+    return worker.state;
+}"""
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright

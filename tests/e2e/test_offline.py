@@ -5,19 +5,7 @@ import urllib.request
 
 import pytest
 
-READY = """async () => {
-    const registration = await navigator.serviceWorker.ready;
-    if (!navigator.serviceWorker.controller) {
-        await new Promise((resolve) =>
-            navigator.serviceWorker.addEventListener("controllerchange", resolve, { once: true })
-        );
-    }
-    const worker = registration.active;
-    if (worker.state !== "activated") {
-        await new Promise((resolve) => worker.addEventListener("statechange", resolve));
-    }
-    return worker.state;
-}"""
+from .conftest import READY
 
 
 @pytest.fixture

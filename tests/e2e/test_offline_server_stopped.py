@@ -15,26 +15,12 @@ import pytest
 
 from cms.formatting import format_date_long
 
-from .conftest import EXIT_URL
+from .conftest import EXIT_URL, READY
 from .switchable_server import SwitchableServer
 
 LANGUAGES = ["en", "es", "pt", "ht", "ar"]
 FIRST_VISIT_BUDGET = 100_000  # bytes stored on the phone by the first visit, per language
 ANSWER_WITHIN = 4.0  # seconds
-
-READY = """async () => {
-    const registration = await navigator.serviceWorker.ready;
-    if (!navigator.serviceWorker.controller) {
-        await new Promise((resolve) =>
-            navigator.serviceWorker.addEventListener("controllerchange", resolve, { once: true })
-        );
-    }
-    const worker = registration.active;
-    if (worker.state !== "activated") {
-        await new Promise((resolve) => worker.addEventListener("statechange", resolve));
-    }
-    return worker.state;
-}"""
 
 SAVED = """async (urls) => {
     const found = await Promise.all(urls.map((url) => caches.match(url)));

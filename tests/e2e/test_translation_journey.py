@@ -103,6 +103,23 @@ def awaiting(desk, title):
     return region.locator("tr", has_text=title)
 
 
+def approve_translation_from_dashboard(desk, title):
+    """'Awaiting your review': the row's Edit opens the translation, then Approve and publish."""
+    desk.dashboard()
+    awaiting(desk, title).locator("button.w-dropdown__toggle").click()
+    actions = desk.page.locator("[data-w-dropdown-target=content] a:visible")
+    actions.filter(has_text="Edit").first.click()
+    desk.page.get_by_role("button", name="Approve and publish").click()
+    desk.page.wait_for_load_state()
+
+
+def open_from_status(desk, status, title):
+    """The dashboard's count of items with `status`, then that item's cell in the report."""
+    desk.dashboard()
+    desk.page.get_by_role("link", name=re.compile(status)).first.click()
+    desk.page.locator("tr", has_text=title).get_by_role("link", name=status).click()
+
+
 def translate_every_string(desk):
     """In wagtail-localize's editor, Translate, type and Save each string, on every tab."""
     page = desk.page
@@ -207,9 +224,7 @@ def walk_the_journey(journey_server, editor, reviewer, translator, reviewer_es, 
     # 3. The Spanish translator finds it missing, starts it, translates it, submits it.
     started = time.monotonic()
     page = translator.page
-    translator.dashboard()
-    page.get_by_role("link", name=re.compile("Missing")).first.click()
-    page.locator("tr", has_text=TITLE).get_by_role("link", name="Missing").click()
+    open_from_status(translator, "Missing", TITLE)
     page.wait_for_url(re.compile(r"/admin/localize/submit/page/\d+/"))
     # Spanish is chosen, and the only language offered.
     expect(page.locator("input[name=locales]")).to_have_count(1)
@@ -227,13 +242,7 @@ def walk_the_journey(journey_server, editor, reviewer, translator, reviewer_es, 
 
     # 4. The Spanish reviewer opens it from the dashboard and approves it: live in Spanish.
     started = time.monotonic()
-    page = reviewer_es.page
-    reviewer_es.dashboard()
-    row = awaiting(reviewer_es, SPANISH[TITLE])
-    row.locator("button.w-dropdown__toggle").click()
-    page.locator("[data-w-dropdown-target=content] a:visible", has_text="Edit").first.click()
-    page.get_by_role("button", name="Approve and publish").click()
-    page.wait_for_load_state()
+    approve_translation_from_dashboard(reviewer_es, SPANISH[TITLE])
     assert "approved and published in Español" in reviewer_es.message()
     spanish_url = "/es/temas/refugio-nocturno-esta-noche/"
     assert "Llame antes de las 9 de la noche." in read(journey_server, spanish_url)
@@ -257,9 +266,7 @@ def walk_the_journey(journey_server, editor, reviewer, translator, reviewer_es, 
     #    submits; the Spanish reviewer approves; Spanish readers get the update.
     started = time.monotonic()
     page = translator.page
-    translator.dashboard()
-    page.get_by_role("link", name=re.compile("Outdated")).first.click()
-    page.locator("tr", has_text=TITLE).get_by_role("link", name="Outdated").click()
+    open_from_status(translator, "Outdated", TITLE)
     page.get_by_role("button", name="Update from the source").click()
     page.wait_for_load_state()
     translate_every_string(translator)
@@ -267,12 +274,6 @@ def walk_the_journey(journey_server, editor, reviewer, translator, reviewer_es, 
     page.get_by_role("button", name="Submit for review").click()
     page.wait_for_load_state()
     assert "Llame antes de las 9 de la noche." in read(journey_server, spanish_url)
-    page = reviewer_es.page
-    reviewer_es.dashboard()
-    row = awaiting(reviewer_es, SPANISH[TITLE])
-    row.locator("button.w-dropdown__toggle").click()
-    page.locator("[data-w-dropdown-target=content] a:visible", has_text="Edit").first.click()
-    page.get_by_role("button", name="Approve and publish").click()
-    page.wait_for_load_state()
+    approve_translation_from_dashboard(reviewer_es, SPANISH[TITLE])
     assert "Llame antes de las 10 de la noche." in read(journey_server, spanish_url)
     step("update translated, submitted and approved in Spanish", started)
