@@ -49,9 +49,8 @@ def test_after_one_visit_the_essentials_open_offline(phone):
     tab.goto("/es/temas/trabajo-legal/")
     assert tab.locator("h1").inner_text() == "Está sin conexión"
     # The list is filled from the caches after the page is shown.
-    tab.locator("[data-saved-list] a", has_text=re.compile("denunciar", re.IGNORECASE)).first.wait_for(
-        timeout=5_000
-    )
+    saved = tab.locator("[data-saved-list] a", has_text=re.compile("denunciar", re.IGNORECASE))
+    saved.first.wait_for(timeout=5_000)
 
 
 def test_arabic_pages_offline_keep_right_to_left(phone):
