@@ -133,3 +133,18 @@ class HighRiskChange(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class DemoLoad(models.Model):
+    """When `load_demo` finished loading the demo content. Once it has, a rerun (every
+    `make run`) leaves content alone: what people edited, reviewed, published or deleted
+    since stays as they left it."""
+
+    finished_at = models.DateTimeField(_("finished"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("demo load")
+        verbose_name_plural = _("demo loads")
+
+    def __str__(self):
+        return str(self.finished_at)

@@ -3,6 +3,8 @@
 A service whose data is already what the file says is not touched (no
 revision, no write); a new or changed one is saved as a revision and
 published (or left as a draft). Translations go through wagtail-localize.
+With `missing_only` (the demo loader's mode) only what does not exist yet is created:
+what is there, as people may have edited and reviewed it, is kept as it is.
 """
 
 import json
@@ -62,7 +64,9 @@ class Summary:
     counts: dict = field(default_factory=dict)
 
     def add(self, kind, outcome):
-        self.counts.setdefault(kind, {"created": 0, "updated": 0, "unchanged": 0, "skipped": 0})
+        self.counts.setdefault(
+            kind, {"created": 0, "updated": 0, "unchanged": 0, "skipped": 0, "kept": 0}
+        )
         self.counts[kind][outcome] += 1
 
     def lines(self, dry_run=False):
@@ -76,6 +80,8 @@ class Summary:
             )
             if values["skipped"]:
                 line += f", {values['skipped']} skipped"
+            if values["kept"]:
+                line += f", {values['kept']} already there (kept as they are)"
             lines.append(line)
         return lines
 
@@ -139,14 +145,16 @@ def check(path):
 # -- writing ---------------------------------------------------------------------
 
 
-def run_import(path, draft=False, dry_run=False):
-    """Validate everything, then write everything or nothing. Returns (report, summary)."""
+def run_import(path, draft=False, dry_run=False, missing_only=False):
+    """Validate everything, then write everything or nothing. Returns (report, summary).
+
+    `missing_only` creates what does not exist yet and leaves everything else as it is."""
     plan, report = check(path)
     if report.problems:
         raise ImportProblems(report)
     summary = Summary()
     if dry_run:
-        Applier(plan, summary, draft, report).preview()
+        Applier(plan, summary, draft, report, missing_only).preview()
         return report, summary
     committed = []
     try:
@@ -154,7 +162,7 @@ def run_import(path, draft=False, dry_run=False):
             # wagtail-localize publishes translations once the transaction commits; this
             # callback runs first, so a failure after it is known not to be a rollback.
             transaction.on_commit(lambda: committed.append(True))
-            Applier(plan, summary, draft, report).apply()
+            Applier(plan, summary, draft, report, missing_only).apply()
     except Exception as exc:
         if committed:
             raise PublishingFailed(f"{type(exc).__name__}: {exc}") from exc
@@ -165,8 +173,9 @@ def run_import(path, draft=False, dry_run=False):
 class Applier:
     """Writes a checked ImportPlan: organizations, locations, then services and translations."""
 
-    def __init__(self, plan, summary, draft, report):
+    def __init__(self, plan, summary, draft, report, missing_only=False):
         self.plan = plan
+        self.missing_only = missing_only
         self.summary = summary
         self.draft = draft
         self.report = report
@@ -199,12 +208,16 @@ class Applier:
             for hsds_id, fields in objects.items():
                 row = existing.get(hsds_id)
                 outcome = "created" if row is None else "unchanged"
-                if row is not None and current_state(row) != fields:
+                if row is not None and self.missing_only:
+                    outcome = "kept"
+                elif row is not None and current_state(row) != fields:
                     outcome = "updated"
                 self.summary.add(str(model._meta.verbose_name_plural), outcome)
         for plan in self.plan.services:
             existing, changed = self.compare(plan)
             outcome = "unchanged" if not changed else "created" if existing is None else "updated"
+            if existing is not None and self.missing_only:
+                outcome = "kept"
             self.summary.add("services", outcome)
 
     def upsert(self, model, hsds_id, fields, names, current_state):
@@ -213,6 +226,9 @@ class Applier:
         if instance is None:
             instance = model(hsds_id=uuid.UUID(hsds_id))
             outcome = "created"
+        elif self.missing_only:
+            self.summary.add(kind, "kept")
+            return instance
         else:
             wanted = {name: fields[name] for name in names}
             if isinstance(wanted.get("organization"), Organization):
@@ -254,6 +270,10 @@ class Applier:
 
     def service(self, plan):
         existing, changed = self.compare(plan)
+        if existing is not None and self.missing_only:
+            # Its translations are people's too (one deleted on purpose stays deleted).
+            self.summary.add("services", "kept")
+            return
         if changed:
             service = self.write_service(plan, existing)
             self.summary.add("services", "created" if existing is None else "updated")

@@ -8,12 +8,15 @@ from babel import dates as babel_dates
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from wagtail.models import Locale, Page
+from django.urls import reverse
+from wagtail.models import Locale, Page, Revision, Site
 from wagtail_localize.models import Translation, TranslationSource
 
 from cms.formatting import format_date_long
+from cms.models import ReaderSettings
+from editorial.models import DemoLoad
 from home.models import TopicPage
-from services.models import Service
+from services.models import Location, Organization, Service, ServicePhone
 
 pytestmark = [pytest.mark.django_db, pytest.mark.demo]
 
@@ -141,3 +144,86 @@ def test_haitian_creole_names_do_not_leak_into_other_languages():
     assert babel_dates.format_date(december, "d MMM", locale="ar") == "7 ديسمبر"
     assert babel_dates.format_date(december, "EEE", locale="ar") == "الاثنين"
     assert babel_dates.format_date(december, "d MMM", locale="en") == "7 Dec"
+
+
+def test_a_rerun_keeps_every_edit_people_made_through_review(client):
+    """Staff edit the demo as they would (through review), then `make run` runs again."""
+    User = get_user_model()
+    editor, admin = User.objects.get(username="editor"), User.objects.get(username="admin")
+    hotline = Service.objects.get(locale__language_code="en", slug="human-trafficking-hotline")
+    draft = hotline.get_latest_revision_as_object()
+    draft.phones = [
+        ServicePhone(hsds_id=phone.hsds_id, kind=phone.kind, number=phone.number[:-1] + "9")
+        for phone in draft.phones.all()
+    ]
+    draft.alert = "Closed on Monday for a move."
+    draft.assured_date, draft.assurer = datetime.date(2026, 12, 1), "reviewer@example.org"
+    draft.save_revision(user=editor)
+    task_state = draft.get_workflow().start(draft, editor).current_task_state
+    client.force_login(User.objects.get(username="reviewer"))
+    approve = reverse(
+        "wagtailsnippets_services_service:workflow_action",
+        args=[hotline.pk, "approve", task_state.pk],
+    )
+    assert client.post(approve, {"comment": ""}).status_code in (200, 302)
+    hotline.refresh_from_db()
+    assert hotline.phones.first().number.endswith("9") and hotline.alert
+    # A location's address, a Spanish page, the reader settings, a password, a membership.
+    location = hotline.service_locations.first()
+    location = location.location if location else Location.objects.first()
+    location.address_1 = "1 Edited Street"
+    location.save()
+    spanish = TopicPage.objects.get(locale__language_code="es", slug="denunciar")
+    spanish.title = "Cómo denunciar (revisado)"
+    spanish.save_revision(user=admin).publish(user=admin)
+    settings = ReaderSettings.for_site(Site.objects.get(is_default_site=True))
+    settings.emergency_number = "112"
+    settings.save()
+    admin.set_password("a password the admin chose")
+    admin.save()
+    editor.groups.clear()
+    # A service someone removed (it closed) stays removed.
+    gone = Service.objects.get(locale__language_code="en", slug="mobile-health-van")
+    gone_key = gone.translation_key
+    Service.objects.filter(translation_key=gone_key).delete()
+    revisions = Revision.objects.count()
+
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+
+    assert "left as people have changed it" in out.getvalue()
+    hotline = Service.objects.get(pk=hotline.pk)
+    assert hotline.live and not hotline.has_unpublished_changes
+    assert hotline.phones.first().number.endswith("9")
+    assert hotline.alert == "Closed on Monday for a move."
+    assert hotline.assured_date == datetime.date(2026, 12, 1)
+    assert Location.objects.get(pk=location.pk).address_1 == "1 Edited Street"
+    assert TopicPage.objects.get(pk=spanish.pk).title == "Cómo denunciar (revisado)"
+    assert ReaderSettings.objects.get(pk=settings.pk).emergency_number == "112"
+    admin.refresh_from_db()
+    assert admin.check_password("a password the admin chose")
+    assert not editor.groups.exists()
+    assert not Service.objects.filter(translation_key=gone_key).exists()
+    assert Revision.objects.count() == revisions  # nothing saved, nothing published
+
+
+def test_a_database_from_before_the_demo_load_record_keeps_its_edits_too():
+    """A demo loaded by an older Waymark has no record of its load: the rerun creates only
+    what is missing (as it completes an interrupted load) and overwrites nothing."""
+    hotline = Service.objects.get(locale__language_code="en", slug="human-trafficking-hotline")
+    hotline.alert = "Edited and published."
+    hotline.save_revision().publish()
+    organization = hotline.organization
+    organization.name = "Renamed by an editor"
+    organization.save()
+    missing = Service.objects.get(locale__language_code="en", slug="mobile-health-van")
+    missing_key = missing.translation_key
+    Service.objects.filter(translation_key=missing_key).delete()
+    DemoLoad.objects.all().delete()
+
+    call_command("load_demo", stdout=StringIO())
+
+    assert Service.objects.get(pk=hotline.pk).alert == "Edited and published."
+    assert Organization.objects.get(pk=organization.pk).name == "Renamed by an editor"
+    assert Service.objects.filter(translation_key=missing_key, locale__language_code="en").exists()
+    assert DemoLoad.objects.exists()
