@@ -306,6 +306,17 @@ def shared_content_changed(sender, **kwargs):
     invalidate_on_commit(languages.codes())
 
 
+def restriction_changed(sender, instance, **kwargs):
+    """A page was made private, or public again: its languages are forgotten in every layer,
+    so no cached copy of a page that is now private reaches anonymous readers (nor a list,
+    search or index that named it)."""
+    from wagtail.models import Page
+
+    page = Page.objects.filter(pk=instance.page_id).first()
+    if page is not None:  # else the page itself was deleted, which forgets it
+        invalidate_on_commit(languages_of(page), [_full_url(page)])
+
+
 def register_translatable(model):
     """Forget a language's cached pages when a `model` in it is published, unpublished or
     deleted (a TranslatableMixin and DraftStateMixin model; apps call this from ready())."""
@@ -336,7 +347,7 @@ def connect_signals():
     """Pages, sites, languages and the reader settings (from CmsConfig.ready); every other app
     registers its own models with `register_translatable` and `register_shared`."""
     # Imported here: cms.wsgi imports this module before Django is set up.
-    from wagtail.models import Locale, Page, Site
+    from wagtail.models import Locale, Page, PageViewRestriction, Site
 
     from cms.models import ReaderSettings
 
@@ -344,4 +355,10 @@ def connect_signals():
     page_unpublished.connect(page_changed, dispatch_uid="waymark-cache-page-unpublished")
     post_page_move.connect(page_changed, dispatch_uid="waymark-cache-page-moved")
     post_delete.connect(page_changed, sender=Page, dispatch_uid="waymark-cache-page-deleted")
+    for signal in (post_save, post_delete):
+        signal.connect(
+            restriction_changed,
+            sender=PageViewRestriction,
+            dispatch_uid=f"waymark-cache-restriction-{signal is post_save}",
+        )
     register_shared(ReaderSettings, Site, Locale)

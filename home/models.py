@@ -22,6 +22,7 @@ from wagtail.search import index
 from cms.fields import LIMITED_FEATURES, StreamField
 from cms.highrisk import HighRiskPanel
 from cms.models import ReviewDates, Source
+from cms.privacy import public
 from cms.versions import OfflineVersioned
 
 from .blocks import HelpLinksBlock, TopicBodyBlock
@@ -83,7 +84,7 @@ class HomePage(OfflineVersioned, Page):
             pk__in=chosen, translation_key=OuterRef("translation_key")
         ).values("pk")[:1]
         topics = (
-            TopicPage.objects.live()
+            public(TopicPage.objects.live())
             .filter(locale_id=self.locale_id)
             # Narrowed first through the translation-key index: a state's guide has
             # thousands of topics, and only the chosen few need their choice found.
@@ -113,7 +114,7 @@ class TopicIndexPage(OfflineVersioned, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        topics = TopicPage.objects.child_of(self).live().order_by("path")
+        topics = public(TopicPage.objects.child_of(self).live()).order_by("path")
         paginator = Paginator(topics, TOPICS_PER_PAGE)
         try:
             page_obj = paginator.page(request.GET.get("page") or 1)

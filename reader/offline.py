@@ -31,6 +31,7 @@ from django.views.decorators.http import require_safe
 from wagtail.models import Page
 
 from cms import languages
+from cms.privacy import public
 from cms.versions import page_version, service_version, short_hash
 from home.models import HomePage, TopicPage
 from services.models import Service
@@ -68,7 +69,9 @@ def essential_pages(code):
     """What a reader's phone keeps from the first visit, in their language."""
     pages = [
         *HomePage.objects.live().filter(locale__language_code=code),
-        *TopicPage.objects.live().filter(locale__language_code=code, offline_essential=True),
+        *public(TopicPage.objects.live()).filter(
+            locale__language_code=code, offline_essential=True
+        ),
         *ServiceDirectoryPage.objects.live().filter(locale__language_code=code),
     ]
     return sorted(pages, key=lambda page: page.path)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from wagtail.models import Locale
 
+from cms.privacy import public
 from cms.search_backend import backend_for
 from home.models import TopicPage, plain_text
 from services.models import Service
@@ -115,9 +116,15 @@ def search(request):
     locale = Locale.get_active()
     backend = backend_for(locale.language_code)
     pages = backend.search(query, TopicPage.objects.live().filter(locale=locale), operator="and")
+    pages = list(pages[:MAX_RESULTS])
+    # A page under a view restriction is found by nobody here (the search backend cannot
+    # filter on it, so the hits are checked in one query).
+    hits = TopicPage.objects.filter(pk__in=[page.pk for page in pages])
+    shown = set(public(hits).values_list("pk", flat=True))
     results = [
         {"title": page.title, "url": page.url, "excerpt": highlight(page_text(page), query)}
-        for page in pages[:MAX_RESULTS]
+        for page in pages
+        if page.pk in shown
     ]
     base = directory_url(locale.language_code, request)
     if base:
