@@ -32,3 +32,9 @@ access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(D)s'
 # instance on the machine; process managers signal gunicorn instead.
 control_socket_disable = True
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# The scheme a request came by is believed from one header only, X-Forwarded-Proto, and
+# only when a TLS proxy in front sets it (BEHIND_TLS_PROXY=1, as for Django). gunicorn's
+# default also believes X-Forwarded-Ssl and X-Forwarded-Protocol from any client its
+# proxy passes them through for: absolute URLs would follow a reader's header.
+tls_proxy = os.environ.get("BEHIND_TLS_PROXY", "0").lower() in ("1", "true", "yes", "on")
+secure_scheme_headers = {"X-FORWARDED-PROTO": "https"} if tls_proxy else {}

@@ -33,6 +33,25 @@ sub vcl_recv {
         }
         return (synth(200, "Purged"));
     }
+    # The scheme the reader used comes from X-Forwarded-Proto alone, as the TLS proxy in
+    # front sets it ("https"), and anything else is "http"; every other header that could
+    # make the app believe in another scheme, host or path is dropped, so no response
+    # depends on a header the cache key leaves out (vcl_hash adds the scheme).
+    if (req.http.X-Forwarded-Proto != "https") {
+        set req.http.X-Forwarded-Proto = "http";
+    }
+    unset req.http.X-Forwarded-Ssl;
+    unset req.http.X-Forwarded-Protocol;
+    unset req.http.X-Forwarded-Scheme;
+    unset req.http.X-Url-Scheme;
+    unset req.http.Front-End-Https;
+    unset req.http.Forwarded;
+    unset req.http.X-Forwarded-Host;
+    unset req.http.X-Forwarded-Server;
+    unset req.http.X-Forwarded-Port;
+    unset req.http.X-Host;
+    unset req.http.X-Original-URL;
+    unset req.http.X-Rewrite-URL;
     if (req.method != "GET" && req.method != "HEAD") {
         return (pass);
     }
@@ -43,6 +62,13 @@ sub vcl_recv {
     # Readers carry no cookie Waymark reads; a stray one must not split the cache.
     unset req.http.Cookie;
     return (hash);
+}
+
+sub vcl_hash {
+    # Stored per scheme: a redirect to HTTPS made for a plain-HTTP request, or a page whose
+    # absolute URLs say "http", never reaches readers of the other scheme. (No return: the
+    # built-in vcl_hash then adds the URL and the host.)
+    hash_data(req.http.X-Forwarded-Proto);
 }
 
 sub vcl_backend_response {

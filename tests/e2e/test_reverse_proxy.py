@@ -5,8 +5,10 @@ cache) behind Varnish with deploy/varnish.vcl. Editors' changes are made by
 another process, as the admin would, and reach readers through the purge.
 """
 
+import http.client
 import shutil
 import urllib.request
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -40,10 +42,69 @@ def proxied(tmp_path_factory):
         yield base, env
 
 
-def get(base, path):
-    request = urllib.request.Request(base + path, headers={"Host": HOST})
+def get(base, path, headers=None):
+    request = urllib.request.Request(base + path, headers={"Host": HOST, **(headers or {})})
     with urllib.request.urlopen(request, timeout=10) as response:
         return response.headers, response.read().decode()
+
+
+def fetch(base, path, headers=None):
+    """(status, headers, body) without following a redirect."""
+    where = urlsplit(base)
+    connection = http.client.HTTPConnection(where.hostname, where.port, timeout=10)
+    try:
+        connection.request("GET", path, headers={"Host": HOST, **(headers or {})})
+        response = connection.getresponse()
+        return response.status, response.headers, response.read().decode()
+    finally:
+        connection.close()
+
+
+@pytest.fixture(scope="module")
+def tls_proxied(proxied, tmp_path_factory):
+    """Varnish and gunicorn as docs/deploy.md prescribes behind a TLS proxy
+    (BEHIND_TLS_PROXY=1, the HTTPS redirect on), on the same demo database."""
+    _base, env = proxied
+    work = tmp_path_factory.mktemp("tls-proxy")
+    app_port, proxy_port = stack.free_port(), stack.free_port()
+    env = {
+        **env,
+        "BEHIND_TLS_PROXY": "1",
+        "SECURE_SSL_REDIRECT": "1",
+        "FRONTEND_CACHE_URL": f"http://127.0.0.1:{proxy_port}",
+        "CACHE_KEY_PREFIX": env["CACHE_KEY_PREFIX"] + "-tls",
+    }
+    https = {"Host": HOST, "X-Forwarded-Proto": "https"}
+    with (
+        stack.varnish(work / "varnish", proxy_port, app_port, log=work / "varnish.log"),
+        stack.gunicorn(env, app_port, workers=2, log=work / "gunicorn.log"),
+    ):
+        stack.wait_for(f"http://127.0.0.1:{app_port}/healthz", headers=https)
+        stack.wait_for(f"http://127.0.0.1:{proxy_port}/healthz", headers=https)
+        yield f"http://127.0.0.1:{proxy_port}"
+
+
+# Headers a client may send that the cache key does not name: none may change what the
+# proxy stores for everyone (scheme, host and path tricks, and what readers' browsers send).
+UNKEYED = {
+    "X-Forwarded-Proto": "https",
+    "X-Forwarded-Ssl": "on",
+    "X-Forwarded-Protocol": "ssl",
+    "X-Forwarded-Scheme": "https",
+    "X-Url-Scheme": "https",
+    "Front-End-Https": "on",
+    "Forwarded": "for=192.0.2.1;proto=https;host=evil.example",
+    "X-Forwarded-Host": "evil.example",
+    "X-Forwarded-Server": "evil.example",
+    "X-Forwarded-Port": "8443",
+    "X-Forwarded-For": "192.0.2.1",
+    "X-Host": "evil.example",
+    "X-Original-URL": "/admin/",
+    "X-Rewrite-URL": "/admin/",
+    "Accept-Language": "ar",
+    "Cookie": "django_language=ar; theme=dark",
+    "User-Agent": "Mozilla/5.0 (evil)",
+}
 
 
 def edit(env, code):
@@ -124,3 +185,35 @@ def test_staff_go_straight_to_the_app(proxied):
     with urllib.request.urlopen(request, timeout=10) as response:
         assert response.headers["X-Proxy-Cache"] == "miss"
         assert "X-Waymark-Cache" not in response.headers
+
+
+@pytest.mark.parametrize("header", sorted(UNKEYED))
+def test_no_header_outside_the_cache_key_changes_what_readers_are_served(proxied, header):
+    """A request that carries the header comes first (a miss: it is rendered for it and
+    stored); a plain reader then gets exactly what a plain reader's own request renders."""
+    base, _env = proxied
+    path = f"/es/temas/?probe={header.lower()}"
+    _status, _headers, expected = fetch(base, "/es/temas/?probe=plain")
+    first, _headers, _body = fetch(base, path, {header: UNKEYED[header]})
+    assert first == 200
+    status, headers, body = fetch(base, path)
+    assert status == 200
+    assert body.replace(f"probe={header.lower()}", "probe=plain") == expected
+    assert "evil.example" not in body and f"https://{HOST}" not in body
+
+
+def test_a_plain_http_request_never_sends_https_readers_a_redirect(tls_proxied):
+    """One request forwarded as plain HTTP gets the redirect to HTTPS; readers who came by
+    HTTPS, before and after it, get the page, and its links say https."""
+    https = {"X-Forwarded-Proto": "https"}
+    status, _headers, body = fetch(tls_proxied, "/es/temas/", https)
+    assert status == 200
+    status, headers, _body = fetch(tls_proxied, "/es/temas/")
+    assert status == 301 and headers["Location"] == f"https://{HOST}/es/temas/"
+    for _reader in range(3):
+        status, headers, body = fetch(tls_proxied, "/es/temas/", https)
+        assert status == 200, headers.get("Location")
+        assert f"https://{HOST}/" in body and f"http://{HOST}/" not in body
+    # A scheme header other than X-Forwarded-Proto counts for nothing.
+    status, headers, _body = fetch(tls_proxied, "/es/", {"X-Forwarded-Ssl": "on"})
+    assert status == 301
