@@ -196,7 +196,7 @@ def test_no_header_outside_the_cache_key_changes_what_readers_are_served(proxied
     _status, _headers, expected = fetch(base, "/es/temas/?probe=plain")
     first, _headers, _body = fetch(base, path, {header: UNKEYED[header]})
     assert first == 200
-    status, headers, body = fetch(base, path)
+    status, _headers, body = fetch(base, path)
     assert status == 200
     assert body.replace(f"probe={header.lower()}", "probe=plain") == expected
     assert "evil.example" not in body and f"https://{HOST}" not in body
