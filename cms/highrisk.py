@@ -42,6 +42,7 @@ WHAT = {
     "service": _("Service linked"),
     "category": _("Services listed"),
     "link": _("Link in text"),
+    "address": _("Address"),
     "field": _("Reporting service"),
 }
 # How a phone fact's value starts ("call: (203) 854-3011"); apps add their own kinds.

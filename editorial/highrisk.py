@@ -41,7 +41,7 @@ from wagtail_localize.models import StringTranslation
 from cms import languages
 from cms.highrisk import compare, describe, facts_of, pending_changes
 from cms.models import ReaderSettings
-from services.models import Service
+from services.models import Location, Organization, Service
 
 from .models import HighRiskChange
 from .roles import reviewer_group
@@ -165,13 +165,36 @@ def record_publish(entry):
 
 def record_settings_change(reader_settings, old, user):
     """Record a change to the emergency number or the exit destination (saved without review)."""
-    changes = compare(old, reader_settings.high_risk_facts())
+    return _record_live_save(
+        HighRiskChange.Kind.SETTINGS,
+        reader_settings,
+        str(reader_settings._meta.verbose_name),
+        old,
+        user,
+    )
+
+
+def record_directory_change(instance, old, user):
+    """Record a change to an organization's website or e-mail, or a location's address: they
+    have no drafts, so what a reviewer saves is live in every language at once."""
+    kind = (
+        HighRiskChange.Kind.LOCATION
+        if isinstance(instance, Location)
+        else HighRiskChange.Kind.ORGANIZATION
+    )
+    return _record_live_save(kind, instance, str(instance), old, user)
+
+
+def _record_live_save(kind, instance, title, old, user):
+    """What is saved without review is live at once: proposed and approved by who saved it,
+    e-mailed to the reviewers of every language."""
+    changes = compare(old, instance.high_risk_facts())
     if not changes:
         return None
     change = HighRiskChange.objects.create(
-        kind=HighRiskChange.Kind.SETTINGS,
-        object_id=str(reader_settings.pk),
-        title=str(reader_settings._meta.verbose_name),
+        kind=kind,
+        object_id=str(instance.pk),
+        title=title[:255],
         changes=changes,
         proposed_by=user,
         approved_by=user,
@@ -305,13 +328,21 @@ def notify(change_pk, codes):
     return len(outgoing)
 
 
+def _models():
+    """The model behind each kind of change that names an object (not the settings)."""
+    return {
+        HighRiskChange.Kind.PAGE: Page,
+        HighRiskChange.Kind.SERVICE: Service,
+        HighRiskChange.Kind.LOCATION: Location,
+        HighRiskChange.Kind.ORGANIZATION: Organization,
+    }
+
+
 def changed_object(change):
-    """The page or service a change was made to (None: the settings, or since deleted)."""
-    if change.kind == HighRiskChange.Kind.PAGE:
-        return Page.objects.filter(pk=change.object_id).first()
-    if change.kind == HighRiskChange.Kind.SERVICE:
-        return Service.objects.filter(pk=change.object_id).first()
-    return None
+    """The page, service, location or organization a change was made to (None: the
+    settings, or since deleted)."""
+    model = _models().get(change.kind)
+    return model.objects.filter(pk=change.object_id).first() if model else None
 
 
 def edit_url_for(user, obj, change):
@@ -329,7 +360,7 @@ def edit_url_for(user, obj, change):
     url = finder.get_edit_url(obj)
     if url:
         return url
-    for translated in obj.get_translations():
+    for translated in obj.get_translations() if hasattr(obj, "get_translations") else []:
         url = finder.get_edit_url(getattr(translated, "specific", translated))
         if url:
             return url
@@ -379,7 +410,7 @@ def edit_urls(changes, user=None):
     """{change pk: where the changed item is edited in the admin, or None}, for `user` when
     given (only what they can open), two queries for any number of changes."""
     finder = AdminURLFinder(user)
-    models = {HighRiskChange.Kind.PAGE: Page, HighRiskChange.Kind.SERVICE: Service}
+    models = _models()
     found = {
         kind: model.objects.in_bulk(
             [int(change.object_id) for change in changes if change.kind == kind]

@@ -77,8 +77,10 @@ class HighRiskChange(models.Model):
         PAGE = "page", _("Page")
         SERVICE = "service", _("Service")
         SETTINGS = "settings", _("Reader settings")
+        LOCATION = "location", _("Location")
+        ORGANIZATION = "organization", _("Organization")
 
-    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
     object_id = models.CharField(max_length=64)
     title = models.CharField(_("title"), max_length=255)
     locale = models.ForeignKey(
@@ -140,11 +142,8 @@ class DemoLoad(models.Model):
     `make run`) leaves content alone: what people edited, reviewed, published or deleted
     since stays as they left it."""
 
-    finished_at = models.DateTimeField(_("finished"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("demo load")
-        verbose_name_plural = _("demo loads")
+    # Never shown in the admin or to readers: no words to translate.
+    finished_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self):
         return str(self.finished_at)

@@ -33,16 +33,20 @@ PAGE_REVIEW = [*PAGE_WRITE, "publish_page", "lock_page", "unlock_page"]
 PAGE_ALL = [*PAGE_REVIEW, "bulk_delete_page"]
 
 ADMIN_ACCESS = ["wagtailadmin.access_admin"]
+# Organizations and locations have no drafts: a change to one is live in every language at
+# once. Editors may add new ones (readers see them only through a service, which goes
+# through review); changing one that readers see is for English reviewers, and a change to
+# an address, website or e-mail is recorded and e-mailed as a high-risk change.
 WRITE_DIRECTORY = [
     "services.add_service",
     "services.change_service",
     "services.add_organization",
-    "services.change_organization",
     "services.add_location",
-    "services.change_location",
 ]
 REVIEW_DIRECTORY = [
     *WRITE_DIRECTORY,
+    "services.change_organization",
+    "services.change_location",
     "services.publish_service",
     "services.delete_service",
     "services.delete_organization",

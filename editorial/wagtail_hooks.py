@@ -11,6 +11,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from cms import languages
 from cms.models import ReaderSettings
+from services.models import Location, Organization
 
 from . import highrisk, localize, translation_status
 from .models import Feedback
@@ -82,6 +83,21 @@ def mark_high_risk_page_translation(request, page):
 @hooks.register("before_edit_snippet", order=-50)
 def mark_high_risk_service_translation(request, instance):
     highrisk.warn_in_translation_editor(request, instance)
+
+
+@hooks.register("before_edit_snippet")
+def remember_directory_before_edit(request, instance):
+    """Keep a location's address, an organization's website and e-mail as they were: they
+    are saved live, so what changes is recorded as it is saved."""
+    if request.method == "POST" and isinstance(instance, (Location, Organization)):
+        request.waymark_directory_before = instance.high_risk_facts()
+
+
+@hooks.register("after_edit_snippet")
+def record_directory_change(request, instance):
+    before = getattr(request, "waymark_directory_before", None)
+    if before is not None and isinstance(instance, (Location, Organization)):
+        highrisk.record_directory_change(instance, before, request.user)
 
 
 @hooks.register("before_edit_setting")

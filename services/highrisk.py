@@ -7,7 +7,7 @@ keys into words through the labellers registered here, from ServicesConfig.ready
 
 from django.core.exceptions import FieldDoesNotExist
 
-from .models import Category, Service, ServicePhone
+from .models import Category, Location, Service, ServicePhone
 
 CONTACT_FIELDS = {"website": "url", "email": "email"}
 
@@ -23,6 +23,8 @@ def where_label(what, where):
     """A reporting service's field, a service's website or e-mail, a phone's kind."""
     if what == "field":
         return _verbose_name(where)
+    if what == "address":
+        return Location._meta.verbose_name
     if where in CONTACT_FIELDS:
         return _verbose_name(CONTACT_FIELDS[where])
     kinds = dict(ServicePhone.Kind.choices)

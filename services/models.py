@@ -111,6 +111,13 @@ class Organization(index.Indexed, models.Model):
     def __str__(self):
         return self.name
 
+    def high_risk_facts(self):
+        """Its website and e-mail: saved live, so a change is recorded as it is saved."""
+        return {
+            "url": Fact("url", "website", self.website or ""),
+            "email": Fact("email", "email", self.email or ""),
+        }
+
 
 class Location(index.Indexed, models.Model):
     """Where a service is delivered (HSDS location with its physical address)."""
@@ -176,6 +183,14 @@ class Location(index.Indexed, models.Model):
     def clean(self):
         if (self.latitude is None) != (self.longitude is None):
             raise ValidationError(_("Give both latitude and longitude, or neither."))
+
+    def high_risk_facts(self):
+        """Where readers go (the address, and the map point directions lead to): saved live,
+        so a change is recorded as it is saved."""
+        place = self.one_line
+        if self.latitude is not None and self.longitude is not None:
+            place += f" ({self.latitude}, {self.longitude})"
+        return {"address": Fact("address", "location", place)}
 
     @property
     def one_line(self):

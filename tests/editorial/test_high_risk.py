@@ -15,9 +15,14 @@ from cms.highrisk import describe
 from cms.models import ReaderSettings
 from editorial.models import HighRiskChange
 from home.models import TopicPage
-from services.models import Service, ServicePhone
+from services.models import Location, Organization, Service, ServicePhone
 from tests.home.factories import TopicPageFactory, english_index
-from tests.services.factories import make_service, translate_service
+from tests.services.factories import (
+    LocationFactory,
+    OrganizationFactory,
+    make_service,
+    translate_service,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.demo]
 
@@ -409,3 +414,83 @@ def test_each_reviewer_is_sent_a_link_they_can_open(django_capture_on_commit_cal
     assert english_edit in messages["reviewer@example.org"]
     assert spanish_edit in messages["reviewer-es@example.org"]
     assert english_edit not in messages["reviewer-es@example.org"]
+
+
+def location_form(location, **changes):
+    data = {
+        "name": location.name,
+        "organization": location.organization_id or "",
+        "address_1": location.address_1,
+        "address_2": location.address_2,
+        "city": location.city,
+        "state_province": location.state_province,
+        "postal_code": location.postal_code,
+        "country": location.country,
+        "latitude": "",
+        "longitude": "",
+    }
+    return {**data, **changes}
+
+
+def test_editors_and_translators_cannot_change_a_place_readers_see(client):
+    """A location or organization has no draft: a change is live in every language at once,
+    so only reviewers make it (editors may add new ones, seen only through a reviewed service)."""
+    location = LocationFactory(address_1="137 East Ave")
+    organization = OrganizationFactory(website="https://example.org/")
+    for username in ("editor", "translator-es", "reviewer-es"):
+        client.force_login(user(username))
+        url = reverse("wagtailsnippets_services_location:edit", args=[location.pk])
+        response = client.post(url, location_form(location, address_1="1 Elsewhere Road"))
+        assert response.status_code in (302, 403), username
+        assert Location.objects.get(pk=location.pk).address_1 == "137 East Ave", username
+        url = reverse("wagtailsnippets_services_organization:edit", args=[organization.pk])
+        client.post(url, {"name": organization.name, "website": "https://evil.example/"})
+        assert Organization.objects.get(pk=organization.pk).website == "https://example.org/"
+    client.force_login(user("editor"))
+    assert client.get(reverse("wagtailsnippets_services_location:add")).status_code == 200
+
+
+def test_a_reviewers_new_address_is_recorded_and_emailed_to_every_language(
+    client, django_capture_on_commit_callbacks
+):
+    location = LocationFactory(name="Clinic", address_1="137 East Ave")
+    client.force_login(user("reviewer"))
+    url = reverse("wagtailsnippets_services_location:edit", args=[location.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, location_form(location, address_1="1 Elsewhere Road"))
+    assert response.status_code == 302
+    change = HighRiskChange.objects.get()
+    assert change.kind == "location" and change.locale is None
+    assert change.proposed_by == change.approved_by == user("reviewer")
+    assert [(item["what"], item["old"], item["new"]) for item in change.changes] == [
+        ("address", "137 East Ave, Norwalk, CT 06851", "1 Elsewhere Road, Norwalk, CT 06851")
+    ]
+    assert recipients() == ["reviewer-es@example.org", "reviewer@example.org"]
+    body = high_risk_mail()[0].body
+    assert "137 East Ave, Norwalk, CT 06851 → 1 Elsewhere Road, Norwalk, CT 06851" in body
+    # The report lists it, with a link to the location.
+    html = client.get(reverse("waymark_high_risk_changes")).content.decode()
+    assert "1 Elsewhere Road" in html and url in html
+    # A new name alone is not high-risk.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, location_form(Location.objects.get(pk=location.pk), name="Clinic B"))
+    assert HighRiskChange.objects.count() == 1
+
+
+def test_an_organizations_new_website_is_recorded(client, django_capture_on_commit_callbacks):
+    organization = OrganizationFactory(website="https://example.org/", email="a@example.org")
+    client.force_login(user("admin"))
+    url = reverse("wagtailsnippets_services_organization:edit", args=[organization.pk])
+    data = {"name": organization.name, "description": "", "email": "a@example.org"}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {**data, "website": "https://example.net/"})
+    change = HighRiskChange.objects.get()
+    assert change.kind == "organization"
+    assert change.changes == [
+        {
+            "what": "url",
+            "where": "website",
+            "old": "https://example.org/",
+            "new": "https://example.net/",
+        }
+    ]
