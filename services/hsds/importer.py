@@ -154,7 +154,15 @@ def run_import(path, draft=False, dry_run=False, missing_only=False):
         raise ImportProblems(report)
     summary = Summary()
     if dry_run:
-        Applier(plan, summary, draft, report, missing_only).preview()
+        # The real import's own writes, rolled back: whatever would make it fail (a database
+        # constraint, a model's validation) fails the dry run too, and nothing is kept
+        # (callbacks waiting for the commit, such as publishing and purges, are dropped).
+        try:
+            with transaction.atomic():
+                Applier(plan, summary, draft, report, missing_only).apply()
+                raise _RolledBack
+        except _RolledBack:
+            pass
         return report, summary
     committed = []
     try:
@@ -168,6 +176,10 @@ def run_import(path, draft=False, dry_run=False, missing_only=False):
             raise PublishingFailed(f"{type(exc).__name__}: {exc}") from exc
         raise
     return report, summary
+
+
+class _RolledBack(Exception):
+    """Ends a dry run's transaction: everything it wrote is undone."""
 
 
 class Applier:
@@ -197,28 +209,6 @@ class Applier:
             )
         for service_plan in self.plan.services:
             self.service(service_plan)
-
-    def preview(self):
-        """Count what apply() would create, update and leave alone, writing nothing."""
-        for model, objects, current_state in (
-            (Organization, self.plan.organizations, organization_state),
-            (Location, self.plan.locations, location_state),
-        ):
-            existing = {str(row.hsds_id): row for row in model.objects.filter(hsds_id__in=objects)}
-            for hsds_id, fields in objects.items():
-                row = existing.get(hsds_id)
-                outcome = "created" if row is None else "unchanged"
-                if row is not None and self.missing_only:
-                    outcome = "kept"
-                elif row is not None and current_state(row) != fields:
-                    outcome = "updated"
-                self.summary.add(str(model._meta.verbose_name_plural), outcome)
-        for plan in self.plan.services:
-            existing, changed = self.compare(plan)
-            outcome = "unchanged" if not changed else "created" if existing is None else "updated"
-            if existing is not None and self.missing_only:
-                outcome = "kept"
-            self.summary.add("services", outcome)
 
     def upsert(self, model, hsds_id, fields, names, current_state):
         kind = str(model._meta.verbose_name_plural)

@@ -12,6 +12,7 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import IntegrityError
 from jsonschema import Draft202012Validator, FormatChecker
 from wagtail.models import Locale, Revision
 from wagtail_localize.models import StringSegment, TranslationSource
@@ -490,6 +491,27 @@ def test_dry_run_writes_nothing(tmp_path, django_capture_on_commit_callbacks):
     assert "is valid (dry run" in out
     assert "services: 3 to create, 0 to update, 0 unchanged" in out
     assert row_counts() == counts
+
+
+def test_a_dry_run_fails_where_the_import_would(
+    tmp_path, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The dry run takes the import's own path (its writes, rolled back): what would stop the
+    import (here, the database refusing a service's revision) stops the dry run too."""
+    build_directory(django_capture_on_commit_callbacks)
+    path = tmp_path / "services.json"
+    export_bytes(path)
+    clear_directory()
+    counts = row_counts()
+
+    def refused(self, *args, **kwargs):
+        raise IntegrityError("the database refused this revision")
+
+    monkeypatch.setattr(Service, "save_revision", refused)
+    for options in (["--dry-run"], []):
+        with pytest.raises(CommandError, match="rolled back, nothing was written: Integrity"):
+            import_hsds(path, *options)
+        assert row_counts() == counts
 
 
 # -- all or nothing ----------------------------------------------------------------
