@@ -17,20 +17,42 @@ moment an editor's change to it is committed:
 Opening hours make some pages change with the clock ("Open now, closes at
 3:00 PM"). Code that renders such a status calls `valid_until(moment)`, and
 every layer keeps that response only until then.
+
+Faults cost readers nothing they can see:
+
+- **Redis lost or slow**: the page cache is skipped (pages are rendered) and not asked
+  again for `CACHE_RETRY_SECONDS`, then used again at once when it answers. Other
+  cache users read a miss ("default" alias ignores errors); the API's rate limit and
+  the feedback limit let requests through while nobody can be counted, and staff
+  sign-in lockouts live in the database (django-axes), so they keep holding.
+- **Durable invalidation**: what a change must make the caches forget is written as a
+  `PendingInvalidation` row in the change's own transaction, applied after the commit,
+  and deleted only once Redis and the proxy have both done it. A process killed between
+  the commit and the invalidation, a Redis outage or a proxy that refused a purge leaves
+  the row, and every app server's sweeper (`start_sweeper`, every
+  `WAYMARK_INVALIDATION_SWEEP_SECONDS`) applies what is left.
 """
 
+import datetime
 import hashlib
 import logging
 import re
+import threading
 import time
 import uuid
 from contextvars import ContextVar
+from urllib.error import HTTPError, URLError
+from urllib.request import urlopen
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
+from django.core.cache import cache, caches
+from django.db import close_old_connections, connection, transaction
+from django.db.models import F
 from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from wagtail.contrib.frontend_cache.backends import HTTPBackend
+from wagtail.contrib.frontend_cache.backends.http import PurgeRequest
 from wagtail.signals import page_published, page_unpublished, post_page_move, published, unpublished
 
 from cms import languages
@@ -39,6 +61,24 @@ log = logging.getLogger(__name__)
 
 CACHE_HEADER = "X-Waymark-Cache"
 _valid_until = ContextVar("waymark_valid_until", default=None)
+CACHE_RETRY_SECONDS = 2.0  # after a failure, the page cache is not asked for this long
+_cache_broken_until = [0.0]
+
+
+class CacheUnavailable(Exception):
+    """The page cache failed just now: serve without it."""
+
+
+def _store():
+    """The cache that raises (see settings.CACHES), unless it failed moments ago."""
+    if time.monotonic() < _cache_broken_until[0]:
+        raise CacheUnavailable
+    return caches["strict"]
+
+
+def _cache_failed(error):
+    _cache_broken_until[0] = time.monotonic() + CACHE_RETRY_SECONDS
+    log.warning("page cache unavailable, serving without it: %s", error)
 
 
 def language_of(path):
@@ -78,20 +118,99 @@ def current_generations(codes):
 
 
 def invalidate(codes, urls=()):
-    """Forget every cached page of these languages, here and in the frontend cache."""
+    """Forget every cached page of these languages, here and in the frontend cache; raises
+    if Redis or the proxy did not (callers keep it pending)."""
     codes = sorted(set(codes))
     if not codes:
         return
-    cache.set_many({_generation_key(code): uuid.uuid4().hex[:12] for code in codes}, None)
+    caches["strict"].set_many(
+        {_generation_key(code): uuid.uuid4().hex[:12] for code in codes}, None
+    )
     purge_frontend_cache(codes, urls)
     log.debug("reader pages invalidated", extra={"languages": codes})
 
 
 def invalidate_on_commit(codes, urls=()):
-    """Invalidate once the change is committed: a reader who fetches the page in
-    between would otherwise put the old version back in the cache."""
-    codes, urls = set(codes), set(urls)
-    transaction.on_commit(lambda: invalidate(codes, urls))
+    """Record what the change must make the caches forget, in its own transaction, and
+    apply it once the change is committed (a reader who fetched the page in between
+    would otherwise put the old version back); the sweep retries what did not happen."""
+    from cms.models import PendingInvalidation
+
+    codes = sorted(set(codes))
+    if not codes:
+        return
+    urls = sorted({url for url in urls if url})
+    pending = PendingInvalidation.objects.create(languages=codes, urls=urls)
+    transaction.on_commit(lambda: apply_pending([pending.pk]), robust=True)
+
+
+def apply_pending(pks=None, older_than=0.0, limit=200):
+    """Apply pending invalidations (these, or all made at least `older_than` seconds ago,
+    so a change's own process goes first); returns how many were done. One failure
+    leaves them all for the next try."""
+    from cms.models import PendingInvalidation
+
+    rows = PendingInvalidation.objects.all()
+    if pks is not None:
+        rows = rows.filter(pk__in=pks)
+    if older_than:
+        rows = rows.filter(
+            created_at__lte=timezone.now() - datetime.timedelta(seconds=older_than)
+        )
+    rows = list(rows.order_by("pk")[:limit])
+    if not rows:
+        return 0
+    done = [row.pk for row in rows]
+    codes = set().union(*(row.languages for row in rows))
+    urls = set().union(*(row.urls for row in rows))
+    try:
+        invalidate(codes, urls)
+    except Exception as error:  # Redis or the proxy: kept for the next sweep
+        log.warning("invalidation kept for a retry: %s", error)
+        PendingInvalidation.objects.filter(pk__in=done).update(attempts=F("attempts") + 1)
+        return 0
+    PendingInvalidation.objects.filter(pk__in=done).delete()
+    return len(done)
+
+
+def sweep_forever(every):
+    """The sweeper's loop: apply what was left pending, in a thread of its own."""
+    while True:
+        time.sleep(every)
+        try:
+            close_old_connections()
+            apply_pending(older_than=every)
+        except Exception:  # the database away: the next sweep tries again
+            log.warning("invalidation sweep failed", exc_info=True)
+        finally:
+            connection.close()
+
+
+def start_sweeper():
+    """Start this process's sweeper (from the WSGI entry point: every app server has one)."""
+    every = getattr(settings, "WAYMARK_INVALIDATION_SWEEP_SECONDS", 2.0)
+    if every > 0:
+        threading.Thread(
+            target=sweep_forever, args=(every,), name="waymark-invalidation", daemon=True
+        ).start()
+
+
+class HTTPPurge(HTTPBackend):
+    """Wagtail's HTTP purge (Varnish, nginx), except that a purge the proxy refused or
+    never received raises, so the invalidation stays pending and is retried."""
+
+    def purge(self, url):
+        parts = url.split("://", 1)[1].split("/", 1)
+        host, path = parts[0], "/" + (parts[1] if len(parts) > 1 else "")
+        request = PurgeRequest(
+            url=f"{self.cache_scheme}://{self.cache_netloc}{path}",
+            headers={"Host": host, "User-Agent": "Waymark-purge"},
+        )
+        try:
+            with urlopen(request, timeout=5):  # noqa: S310 (the configured proxy's URL)
+                pass
+        except (HTTPError, URLError, OSError) as error:
+            raise RuntimeError(f"the proxy did not purge {url}: {error}") from error
 
 
 # Callables from apps above (they register from ready()): languages -> more paths to purge on
@@ -106,21 +225,23 @@ def register_purge_paths(paths_for):
 
 
 def purge_frontend_cache(codes, urls=()):
+    """Ask every configured proxy or CDN to forget these languages, now (not as a task whose
+    failure nobody hears of): a failure raises, and the invalidation stays pending."""
     if not getattr(settings, "WAGTAILFRONTENDCACHE", None):
         return
-    from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
+    from wagtail.contrib.frontend_cache.utils import get_backends
     from wagtail.models import Site
 
     to_purge = set()
     for site in Site.objects.all():
         root = site.root_url.rstrip("/")
         to_purge.update(f"{root}/{code}/" for code in codes)
-        to_purge.update(f"{root}/sw.js?lang={code}" for code in codes)
         to_purge.add(f"{root}/sitemap.xml")
         for paths_for in _purge_paths:
             to_purge.update(f"{root}{path}" for path in paths_for(codes))
     to_purge.update(url for url in urls if url and "://" in url)
-    purge_urls_from_cache(sorted(to_purge))
+    for backend in get_backends().values():
+        backend.purge_batch(sorted(to_purge))
 
 
 STAFF_COOKIE = re.compile(r"(?:^|;\s*)(?:sessionid|csrftoken)=")
@@ -166,10 +287,20 @@ def _cached_language(environ):
 
 
 def _lookup(environ, code):
-    """(entry key, current generation, stored entry or None), in one cache round trip."""
+    """(entry key, current generation, stored entry or None), in one cache round trip;
+    raises CacheUnavailable when the cache fails."""
     key, generation_key = _entry_key(environ, code), _generation_key(code)
-    found = cache.get_many([generation_key, key])
-    current = found.get(generation_key) or generation(code)
+    store = _store()
+    try:
+        found = store.get_many([generation_key, key])
+        current = found.get(generation_key)
+        if current is None:
+            current = uuid.uuid4().hex[:12]
+            if not store.add(generation_key, current, None):
+                current = store.get(generation_key) or current
+    except Exception as error:
+        _cache_failed(error)
+        raise CacheUnavailable from error
     entry = found.get(key)
     if entry is not None and entry[0] != current:
         entry = None  # made before the last change to this language
@@ -189,7 +320,10 @@ class ServeCachedPages:
     def __call__(self, environ, start_response):
         code = _cached_language(environ)
         if code is not None:
-            key, current, entry = _lookup(environ, code)
+            try:
+                key, current, entry = _lookup(environ, code)
+            except CacheUnavailable:
+                return self.application(environ, start_response)
             if entry is not None:
                 _generation, status, headers, content, expires_at = entry
                 headers = [
@@ -240,7 +374,10 @@ class ReaderPageCache:
         if code is not None:
             # The generation is read before the page is made: a change committed while
             # it renders moves the generation on, and this page is never served.
-            key, current = request.META.get(ENVIRON_KEY) or _lookup(request.META, code)[:2]
+            try:
+                key, current = request.META.get(ENVIRON_KEY) or _lookup(request.META, code)[:2]
+            except CacheUnavailable:
+                code = None  # served without the page cache
         token = _valid_until.set([None])
         try:
             response = self.get_response(request)
@@ -261,7 +398,12 @@ class ReaderPageCache:
                 ]
                 status = f"{response.status_code} {response.reason_phrase}"
                 entry = (current, status, headers, response.content, expires_at)
-                cache.set(key, entry, seconds)
+                try:
+                    _store().set(key, entry, seconds)
+                except CacheUnavailable:
+                    pass
+                except Exception as error:
+                    _cache_failed(error)
             response[CACHE_HEADER] = "miss"
         return response
 

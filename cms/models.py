@@ -1,4 +1,5 @@
-"""Models every reader page type shares: the reader settings, review dates and sources."""
+"""Models every reader page type shares: the reader settings, review dates and sources; and
+the caches' list of what they must still forget."""
 
 import datetime
 
@@ -153,3 +154,25 @@ class Source(models.Model):
         if self.document_id:
             return self.document.url
         return self.url
+
+
+class PendingInvalidation(models.Model):
+    """What the caches must forget after a change: written in the change's own transaction,
+    applied once it commits, and deleted only when Redis and the proxy have both done it.
+
+    If the process that made the change dies after the commit, or Redis or the proxy
+    fails, the row stays, and any app server applies it on its next sweep
+    (`cms.caching.apply_pending`): a corrected number never waits for a cache to expire.
+    Never shown to anyone: no words to translate.
+    """
+
+    languages = models.JSONField(default=list)
+    urls = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{', '.join(self.languages)} since {self.created_at:%Y-%m-%d %H:%M:%S}"

@@ -92,7 +92,9 @@ def rate_limited(request):
     except ValueError:
         cache.set(cache_key, 1, RATE_WINDOW)
         count = 1
-    return count > RATE_LIMIT
+    # Without the cache (Redis lost) nobody can be counted: a reader's report of a wrong
+    # number is let through rather than refused (the honeypot and origin checks still hold).
+    return count is not None and count > RATE_LIMIT
 
 
 @csrf_exempt  # see the module docstring: Origin / Sec-Fetch-Site instead of a cookie

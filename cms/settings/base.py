@@ -132,16 +132,34 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     INSTALLED_APPS.append("django.contrib.postgres")
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "waymark"),
-        }
+# Two aliases on one store. "default" never makes a reader wait or fail for the cache: a
+# lost or slow Redis (REDIS_TIMEOUT seconds at most) reads as a miss and a write that does
+# not happen. "strict" raises, for the code that must know: the page cache, which stops
+# asking for a few seconds after a failure (cms.caching), and invalidation, which stays
+# pending until it has happened.
+CACHE_TIMEOUT_SECONDS = float(os.environ.get("REDIS_TIMEOUT", "0.25"))
+
+
+def cache_settings(redis_url):
+    """CACHES for a Redis URL, or for this process's memory when there is none."""
+    if not redis_url:
+        local = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "waymark"}
+        return {"default": local, "strict": local}
+    strict = {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": redis_url,
+        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "waymark"),
+        "OPTIONS": {
+            "SOCKET_CONNECT_TIMEOUT": CACHE_TIMEOUT_SECONDS,
+            "SOCKET_TIMEOUT": CACHE_TIMEOUT_SECONDS,
+        },
     }
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    forgiving = {**strict, "OPTIONS": {**strict["OPTIONS"], "IGNORE_EXCEPTIONS": True}}
+    return {"default": forgiving, "strict": strict}
+
+
+CACHES = cache_settings(REDIS_URL)
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 # Reader pages (see cms/caching.py). The page cache keeps whole pages per language;
 # it needs a cache every app server shares (Redis), so it is off without REDIS_URL.
@@ -159,13 +177,16 @@ FRONTEND_CACHE_URL = os.environ.get("FRONTEND_CACHE_URL", "")
 if FRONTEND_CACHE_URL:
     WAGTAILFRONTENDCACHE = {
         "proxy": {
-            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            # Wagtail's HTTP purge, raising when the proxy did not purge (then retried).
+            "BACKEND": "cms.caching.HTTPPurge",
             "LOCATION": FRONTEND_CACHE_URL,
         }
     }
 # Waymark names every language's URL itself (each language is its own page tree);
 # Wagtail would otherwise copy each purged URL into every language prefix.
 WAGTAILFRONTENDCACHE_LANGUAGES = []
+# How often each app server applies invalidations left pending (cms/caching.py).
+WAYMARK_INVALIDATION_SWEEP_SECONDS = float(os.environ.get("INVALIDATION_SWEEP_SECONDS", "2"))
 
 # The APIs (api/, docs/api.md). Readable from any site's scripts, without credentials.
 CORS_URLS_REGEX = r"^/api/.*$"
@@ -179,6 +200,9 @@ CORS_PREFLIGHT_MAX_AGE = 86400
 # it, never the address): "300/m" is 300 a minute.
 WAYMARK_API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300/m")
 RATELIMIT_USE_CACHE = "default"
+# Without the cache (Redis lost) the API's rate limit lets requests through: apps keep
+# reading while nobody can be counted (cms.caching docs say which way each limit fails).
+RATELIMIT_FAIL_OPEN = True
 # How long the changes feed remembers removals (older cursors sync again from empty), and
 # how far back it re-sends changes, in case a publish committed late.
 WAYMARK_API_CHANGES_KEEP_DAYS = int(os.environ.get("API_CHANGES_KEEP_DAYS", "90"))

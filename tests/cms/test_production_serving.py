@@ -25,15 +25,23 @@ def test_health_check_reports_database_and_cache(reader):
 
 
 def test_health_check_names_what_failed(reader, monkeypatch):
-    from django.core.cache import cache
+    """Without the cache the site still serves (degraded, 200: a load balancer keeps the
+    server); without the database it cannot (503)."""
+    from django.core.cache import caches
+
+    from cms import health
 
     def broken(*args, **kwargs):
         raise ConnectionError("cache down")
 
-    monkeypatch.setattr(cache, "set", broken)
+    monkeypatch.setattr(caches["strict"], "set", broken)
+    response = reader.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "degraded", "database": "ok", "cache": "failed"}
+    monkeypatch.setattr(health, "check_database", broken)
     response = reader.get("/healthz")
     assert response.status_code == 503
-    assert response.json() == {"status": "failed", "database": "ok", "cache": "failed"}
+    assert response.json() == {"status": "failed", "database": "failed", "cache": "failed"}
 
 
 def test_gunicorn_logs_no_client_address(monkeypatch):

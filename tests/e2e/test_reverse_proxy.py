@@ -7,6 +7,7 @@ another process, as the admin would, and reach readers through the purge.
 
 import http.client
 import shutil
+import time
 import urllib.request
 from urllib.parse import urlsplit
 
@@ -217,3 +218,34 @@ def test_a_plain_http_request_never_sends_https_readers_a_redirect(tls_proxied):
     # A scheme header other than X-Forwarded-Proto counts for nothing.
     status, headers, _body = fetch(tls_proxied, "/es/", {"X-Forwarded-Ssl": "on"})
     assert status == 301
+
+
+def test_a_publisher_killed_after_the_commit_still_reaches_readers_within_seconds(
+    proxied, capsys
+):
+    """The process that published dies right after the commit, before it could tell Redis
+    or the proxy (its first after-commit step kills it, as kill -9 would): the change was
+    recorded as pending in the same transaction, and the app servers' sweep applies it."""
+    base, env = proxied
+    path = "/es/temas/visitantes/"
+    get(base, path)
+    assert get(base, path)[0]["X-Proxy-Cache"] == "hit"
+    with pytest.raises(RuntimeError):  # manage.py exits with 9
+        edit(
+            env,
+            "import os\n"
+            "from django.db import transaction\n"
+            "from home.models import TopicPage\n"
+            "with transaction.atomic():\n"
+            "    transaction.on_commit(lambda: os._exit(9))\n"
+            "    p = TopicPage.objects.get(locale__language_code='es', slug='visitantes')\n"
+            "    p.title = 'Si visita Norwalk (tras un fallo)'\n"
+            "    p.save_revision().publish()\n",
+        )
+    started = time.monotonic()
+    while "(tras un fallo)" not in get(base, path)[1]:
+        assert time.monotonic() - started < 10, "readers still get the old page after 10 s"
+        time.sleep(0.2)
+    with capsys.disabled():
+        elapsed = time.monotonic() - started
+        print(f"\n  killed publisher: readers get the change after {elapsed:.1f} s")
