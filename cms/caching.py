@@ -154,9 +154,7 @@ def apply_pending(pks=None, older_than=0.0, limit=200):
     if pks is not None:
         rows = rows.filter(pk__in=pks)
     if older_than:
-        rows = rows.filter(
-            created_at__lte=timezone.now() - datetime.timedelta(seconds=older_than)
-        )
+        rows = rows.filter(created_at__lte=timezone.now() - datetime.timedelta(seconds=older_than))
     rows = list(rows.order_by("pk")[:limit])
     if not rows:
         return 0

@@ -220,9 +220,7 @@ def test_a_plain_http_request_never_sends_https_readers_a_redirect(tls_proxied):
     assert status == 301
 
 
-def test_a_publisher_killed_after_the_commit_still_reaches_readers_within_seconds(
-    proxied, capsys
-):
+def test_a_publisher_killed_after_the_commit_still_reaches_readers_within_seconds(proxied, capsys):
     """The process that published dies right after the commit, before it could tell Redis
     or the proxy (its first after-commit step kills it, as kill -9 would): the change was
     recorded as pending in the same transaction, and the app servers' sweep applies it."""
