@@ -30,7 +30,7 @@ class Redis:
         if binary is None:
             pytest.fail("redis-server is missing: install Debian's redis-server")
         with open(self.log, "ab") as out:
-            self.process = subprocess.Popen(  # noqa: S603 (our own arguments)
+            self.process = subprocess.Popen(
                 [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""],
                 stdout=out,
                 stderr=subprocess.STDOUT,
