@@ -37,7 +37,7 @@ class Redis:
             )
         deadline = time.monotonic() + 10
         while (
-            subprocess.run(  # noqa: S603
+            subprocess.run(
                 ["redis-cli", "-p", str(self.port), "ping"], capture_output=True, check=False
             ).stdout.strip()
             != b"PONG"
