@@ -40,7 +40,7 @@ prod: setup-db
 	PORT=$(PORT) $(VENV)/bin/gunicorn -c gunicorn.conf.py cms.wsgi
 
 test: $(VENV)/.installed
-	bash deploy/machine.sh chromium postgresql-client varnish
+	bash deploy/machine.sh chromium postgresql-client varnish redis-server redis-tools
 	$(PY) manage.py compile_translations
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) -m pytest $(PYTEST_ARGS)
 

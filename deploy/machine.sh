@@ -7,7 +7,7 @@ set -euo pipefail
 
 declare -A provides=(
   [chromium]=chromium [postgresql-client]=pg_isready [varnish]=varnishd
-  [nginx-light]=nginx [wrk]=wrk
+  [nginx-light]=nginx [wrk]=wrk [redis-server]=redis-server [redis-tools]=redis-cli
 )
 missing=()
 for package in "$@"; do
