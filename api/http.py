@@ -26,6 +26,7 @@ from django.utils.http import http_date, parse_http_date_safe
 from django_ratelimit.core import get_usage
 
 from cms import caching, languages
+from cms.clients import client_address
 
 from .changes import last_change
 from .problems import PROBLEM_TYPE, problem
@@ -52,7 +53,7 @@ def languages_shown(request):
 
 def client_key(group, request):
     """A keyed hash of the client's address: counts requests without keeping the address."""
-    address = request.META.get("REMOTE_ADDR", "")
+    address = client_address(request)
     return hmac.new(
         settings.SECRET_KEY.encode(), f"api-rate|{address}".encode(), hashlib.sha256
     ).hexdigest()[:32]

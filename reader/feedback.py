@@ -24,6 +24,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from wagtail.models import Locale, Page
 
+from cms.clients import client_address
 from editorial.models import Feedback
 
 RATE_LIMIT = 5  # reports per address per window
@@ -80,7 +81,7 @@ def same_origin(request):
 
 def rate_limited(request):
     """Count this post against its address's window; True once over the limit."""
-    address = request.META.get("REMOTE_ADDR", "")
+    address = client_address(request)
     day = timezone.now().date().isoformat()
     key = hmac.new(
         settings.SECRET_KEY.encode(), f"{address}|{day}".encode(), hashlib.sha256

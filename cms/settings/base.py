@@ -225,6 +225,12 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "staff.signin.locked_out"
+# The client behind a proxy (cms/clients.py): X-Forwarded-For is believed only from these
+# addresses or networks (comma-separated); the shipped Varnish runs on this machine.
+TRUSTED_PROXIES = [
+    item for item in os.environ.get("TRUSTED_PROXIES", "127.0.0.1,::1").split(",") if item.strip()
+]
+AXES_CLIENT_IP_CALLABLE = "cms.clients.client_address"
 AXES_ENABLE_ADMIN = False
 AXES_VERBOSE = False
 

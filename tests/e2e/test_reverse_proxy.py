@@ -6,8 +6,10 @@ another process, as the admin would, and reach readers through the purge.
 """
 
 import http.client
+import re
 import shutil
 import time
+import urllib.parse
 import urllib.request
 from urllib.parse import urlsplit
 
@@ -247,3 +249,44 @@ def test_a_publisher_killed_after_the_commit_still_reaches_readers_within_second
     with capsys.disabled():
         elapsed = time.monotonic() - started
         print(f"\n  killed publisher: readers get the change after {elapsed:.1f} s")
+
+
+def report_from(base, source, page_id):
+    """A reader's report of a mistake, sent through the proxy from address `source`."""
+    where = urlsplit(base)
+    connection = http.client.HTTPConnection(
+        where.hostname, where.port, timeout=10, source_address=(source, 0)
+    )
+    body = urllib.parse.urlencode(
+        {
+            "message": "The number is wrong.",
+            "contact": "",
+            "website": "",
+            "page": page_id,
+            "path": "/es/temas/denunciar/",
+        }
+    )
+    try:
+        connection.request(
+            "POST",
+            "/es/feedback/",
+            body=body,
+            headers={
+                "Host": HOST,
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Sec-Fetch-Site": "same-origin",
+            },
+        )
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
+def test_one_clients_reports_through_the_proxy_never_block_anothers(proxied):
+    """Every request reaches the app from Varnish's address; the client is the one Varnish
+    names in X-Forwarded-For (the app trusts it from 127.0.0.1 only)."""
+    base, _env = proxied
+    page_id = re.search(r'name="page" value="(\d+)"', get(base, "/es/temas/denunciar/")[1])[1]
+    statuses = [report_from(base, "127.0.0.2", page_id) for _ in range(6)]
+    assert statuses == [200] * 5 + [429]
+    assert report_from(base, "127.0.0.3", page_id) == 200

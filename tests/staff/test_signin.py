@@ -217,3 +217,43 @@ def test_weak_passwords_are_refused(password):
     user = User(username="editor1", email="editor1@example.org")
     with pytest.raises(ValidationError):
         validate_password(password, user)
+
+
+def sign_in_through_proxy(client, username, password, forwarded_for, proxy="127.0.0.1"):
+    """A sign-in that reached the app through the proxy (the shipped Varnish, on this
+    machine), which appended the client's address to X-Forwarded-For."""
+    return client.post(
+        "/admin/login/",
+        {"username": username, "password": password},
+        REMOTE_ADDR=proxy,
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+
+
+def test_behind_the_proxy_a_lockout_holds_one_client_not_everyone(client):
+    staff("editor1", "Editors")
+    for _ in range(6):
+        sign_in_through_proxy(client, "editor1", "wrong", "203.0.113.5")
+    assert sign_in_through_proxy(client, "editor1", PASSWORD, "203.0.113.5").status_code == 429
+    # The real editor, elsewhere, through the same proxy, is not locked out.
+    assert sign_in_through_proxy(client, "editor1", PASSWORD, "198.51.100.7").status_code == 302
+
+
+def test_a_client_cannot_choose_its_address_by_writing_the_header(client):
+    """What a client writes into X-Forwarded-For before the proxy appends its address is
+    not believed, nor the header from a client that is not a trusted proxy."""
+    staff("editor1", "Editors")
+    for attempt in range(6):
+        # A new made-up address each time, written by the attacker, left of the proxy's.
+        sign_in_through_proxy(client, "editor1", "wrong", f"192.0.2.{attempt}, 203.0.113.5")
+    assert sign_in_through_proxy(client, "editor1", PASSWORD, "203.0.113.5").status_code == 429
+    client.logout()
+    staff("editor2", "Editors")
+    for attempt in range(6):
+        client.post(
+            "/admin/login/",
+            {"username": "editor2", "password": "wrong"},
+            REMOTE_ADDR="203.0.113.9",  # not a proxy: its header counts for nothing
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{attempt}",
+        )
+    assert sign_in(client, "editor2", PASSWORD, "203.0.113.9").status_code == 429
