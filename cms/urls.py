@@ -35,3 +35,6 @@ urlpatterns += i18n_patterns(
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )
+
+# A reader's error page in their language; a lost database is a 503 with Retry-After.
+handler500 = "cms.errors.server_error"

@@ -1,0 +1,47 @@
+"""What a reader gets when the server fails: a short page in the language of the address they
+asked for, with the emergency number, that needs neither the database nor the cache.
+
+A lost database (PostgreSQL restarting, a connection refused) is not a bug: it answers
+503 with `Retry-After`, so browsers, proxies and apps try again shortly, and nobody
+caches it. Anything else is a 500, with the same help on it.
+"""
+
+import sys
+
+from django.db import DatabaseError
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from cms import languages
+from cms.caching import language_of
+
+RETRY_AFTER_SECONDS = 30
+
+
+def emergency_number():
+    """The reader settings' default: the database that holds the real one is not asked."""
+    from cms.models import ReaderSettings
+
+    return ReaderSettings._meta.get_field("emergency_number").default
+
+
+def server_error(request):
+    """handler500: called while the exception is being handled, so it can tell which."""
+    unavailable = isinstance(sys.exc_info()[1], DatabaseError)
+    code = language_of(request.path) or languages.source()
+    with translation.override(code):
+        html = render_to_string(
+            "500.html",
+            {
+                "code": code,
+                "direction": languages.direction(code),
+                "unavailable": unavailable,
+                "number": emergency_number(),
+            },
+        )
+    response = HttpResponse(html, status=503 if unavailable else 500)
+    response["Cache-Control"] = "no-store"
+    if unavailable:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
