@@ -97,7 +97,7 @@ def create(path):
     call_command(
         "dumpdata",
         *[model._meta.label for model in _models_to_dump()],
-        format="json",
+        format="exactjson",  # times to the microsecond (cms/exact_json.py)
         stdout=data,
     )
     payload = data.getvalue().encode()

@@ -127,6 +127,8 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Backups keep times to the microsecond (cms/exact_json.py).
+SERIALIZATION_MODULES = {"exactjson": "cms.exact_json"}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Wagtail's search index uses PostgreSQL's full-text indexes there.
     INSTALLED_APPS.append("django.contrib.postgres")

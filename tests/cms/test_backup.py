@@ -61,6 +61,11 @@ def snapshot():
         "revisions": Revision.objects.count(),
         "feedback": Feedback.objects.count(),
         "images": sorted((i.title, i.file.name) for i in Image.objects.all()),
+        # Exact to the microsecond: versions (and so readers' saved pages) depend on them.
+        "times": sorted(
+            (p.pk, p.last_published_at, p.latest_revision_created_at) for p in Page.objects.all()
+        )
+        + sorted((s.pk, s.last_published_at) for s in Service.objects.all()),
     }
 
 
@@ -73,6 +78,8 @@ def test_backup_and_restore_bring_back_the_same_site(reader, tmp_path, capsys):
     image_bytes = image.file.read()
     before = snapshot()
     html = {url: reader.get(url).content for url in READER_PAGES}
+    versions = {url: reader.get(url).get("X-Waymark-Version") for url in READER_PAGES}
+    manifest = reader.get("/es/offline.json").content
     archive = tmp_path / "waymark.tar.gz"
 
     call_command("backup", str(archive))
@@ -86,6 +93,9 @@ def test_backup_and_restore_bring_back_the_same_site(reader, tmp_path, capsys):
     assert default_storage.open(image.file.name).read() == image_bytes
     for url, content in html.items():
         assert reader.get(url).content == content, url
+    # Readers' phones see the same versions: nothing saved offline is downloaded again.
+    assert {url: reader.get(url).get("X-Waymark-Version") for url in READER_PAGES} == versions
+    assert reader.get("/es/offline.json").content == manifest
     search = reader.get("/es/search/", {"q": "denunciar"}).content.decode()
     assert "/es/temas/denunciar/" in search  # the search index is rebuilt
 
