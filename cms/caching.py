@@ -140,7 +140,7 @@ def invalidate_on_commit(codes, urls=()):
     if not codes:
         return
     urls = sorted({url for url in urls if url})
-    pending = PendingInvalidation.objects.create(languages=codes, urls=urls)
+    pending = PendingInvalidation.objects.create(languages=" ".join(codes), urls="\n".join(urls))
     transaction.on_commit(lambda: apply_pending([pending.pk]), robust=True)
 
 
@@ -159,8 +159,8 @@ def apply_pending(pks=None, older_than=0.0, limit=200):
     if not rows:
         return 0
     done = [row.pk for row in rows]
-    codes = set().union(*(row.languages for row in rows))
-    urls = set().union(*(row.urls for row in rows))
+    codes = {code for row in rows for code in row.languages.split()}
+    urls = {url for row in rows for url in row.urls.splitlines() if url}
     try:
         invalidate(codes, urls)
     except Exception as error:  # Redis or the proxy: kept for the next sweep

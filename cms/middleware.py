@@ -2,9 +2,14 @@
 and the language middleware, which leaves paths outside every language alone."""
 
 from django.conf import settings
+from django.contrib import messages
+from django.http import HttpResponseRedirect, JsonResponse
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.utils import translation
 from django.utils.csp import CSP
+from django.utils.translation import gettext
+
+from cms.storage import StorageFailed
 
 
 class SecurityHeadersMiddleware:
@@ -71,3 +76,30 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
         if request.path_info.startswith(tuple(_unprefixed)):
             return response
         return super().process_response(request, response)
+
+
+class StorageFailureMessage:
+    """An upload the media disk could not keep (full, read-only) is answered with what
+    happened, not a 500: the multiple uploader's JSON says so for that file, other forms
+    go back with the message. Nothing was saved (cms.storage removed the fragment)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, StorageFailed):
+            return None
+        message = gettext(
+            "The file could not be saved: %(reason)s. Nothing was saved; "
+            "tell an administrator, then try again."
+        ) % {"reason": exception.reason}
+        if request.headers.get("x-requested-with") == "XMLHttpRequest" or request.path.endswith(
+            "/multiple/add/"
+        ):
+            # As Wagtail answers a file it refuses: the uploader shows the message by the file.
+            return JsonResponse({"success": False, "error_message": message})
+        messages.error(request, message)
+        return HttpResponseRedirect(request.get_full_path(), status=303)

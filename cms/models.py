@@ -166,8 +166,10 @@ class PendingInvalidation(models.Model):
     Never shown to anyone: no words to translate.
     """
 
-    languages = models.JSONField(default=list)
-    urls = models.JSONField(default=list)
+    # Plain text (language codes separated by spaces, URLs one a line): the foundation's
+    # tables need nothing of the database but text.
+    languages = models.TextField(default="")
+    urls = models.TextField(default="", blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     attempts = models.PositiveIntegerField(default=0)
 
@@ -175,4 +177,4 @@ class PendingInvalidation(models.Model):
         ordering = ["pk"]
 
     def __str__(self):
-        return f"{', '.join(self.languages)} since {self.created_at:%Y-%m-%d %H:%M:%S}"
+        return f"{self.languages} since {self.created_at:%Y-%m-%d %H:%M:%S}"

@@ -19,6 +19,7 @@ def test_every_app_of_ours_with_text_fields_says_whether_it_is_cleaned():
     assert checks.check_cleaning_declared() == []
 
 
+@pytest.mark.django_db  # Django's checks ask SQLite whether it stores JSON
 def test_an_app_that_says_nothing_fails_the_check(monkeypatch):
     monkeypatch.delattr(HomeConfig, "clean_saved_text")
     errors = checks.check_cleaning_declared()

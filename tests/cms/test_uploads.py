@@ -2,11 +2,15 @@
 documents are limited to office formats served so no browser runs them as a page.
 """
 
+import errno
 import io
+import os
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.urls import reverse
 from PIL import Image as PILImage
 from wagtail.documents.models import Document
@@ -106,3 +110,59 @@ def test_a_text_document_is_never_read_as_a_page(editor, client, settings, tmp_p
     assert served["Content-Type"].startswith("text/plain")
     assert served["X-Content-Type-Options"] == "nosniff"
     assert "default-src 'none'" in served["Content-Security-Policy"]
+
+
+class FillsUp:
+    """A file on a disk that fills up after a few bytes."""
+
+    def __init__(self, real):
+        self.real = real
+
+    def write(self, data):
+        self.real.write(data[:10])
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+
+@pytest.fixture
+def disk(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "cms.storage.MediaStorage", "OPTIONS": {"location": tmp_path}},
+    }
+    return tmp_path
+
+
+def files_in(folder):
+    return sorted(str(path.relative_to(folder)) for path in folder.rglob("*") if path.is_file())
+
+
+def test_on_a_real_disk_a_photo_is_kept_whole_under_its_own_name(editor, disk):
+    assert upload_image(editor, "door.png", png())["success"] is True
+    kept = files_in(disk)
+    assert kept == ["original_images/door.png"]
+    assert (disk / kept[0]).read_bytes() == png()
+
+
+def test_a_full_disk_is_a_clear_message_and_leaves_no_fragment(editor, disk, monkeypatch):
+    real_fdopen = os.fdopen
+    monkeypatch.setattr(os, "fdopen", lambda fd, mode="r", *a, **k: FillsUp(real_fdopen(fd, mode)))
+    before = (Image.objects.count(), Document.objects.count())
+    # Each request in a savepoint of its own, as each is its own transaction when served
+    # (a failed save marks the enclosing transaction for rollback).
+    with transaction.atomic():
+        result = upload_image(editor, "door.png", png(64, 64))
+    assert result["success"] is False
+    assert "the media disk is full" in result["error_message"]
+    with transaction.atomic():
+        response = editor.post(
+            reverse("wagtaildocs:add"),
+            {"title": "Leaflet", "file": SimpleUploadedFile("leaflet.pdf", b"%PDF-1.4 " * 100)},
+        )
+    assert response.status_code == 303  # back to the form, with the message
+    messages = [str(m) for m in get_messages(response.wsgi_request)]
+    assert any("the media disk is full" in message for message in messages)
+    assert (Image.objects.count(), Document.objects.count()) == before
+    assert files_in(disk) == []  # no truncated file, no temporary one
