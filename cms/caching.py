@@ -123,9 +123,15 @@ def invalidate(codes, urls=()):
     codes = sorted(set(codes))
     if not codes:
         return
-    caches["strict"].set_many(
-        {_generation_key(code): uuid.uuid4().hex[:12] for code in codes}, None
-    )
+    try:
+        caches["strict"].set_many(
+            {_generation_key(code): uuid.uuid4().hex[:12] for code in codes}, None
+        )
+    except Exception as error:
+        # Redis away: app servers render pages without it meanwhile, so the proxy may
+        # forget now and fetch them fresh; Redis is told when the retry succeeds.
+        purge_frontend_cache(codes, urls)
+        raise error
     purge_frontend_cache(codes, urls)
     log.debug("reader pages invalidated", extra={"languages": codes})
 
