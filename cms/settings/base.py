@@ -130,9 +130,13 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Backups keep times to the microsecond (cms/exact_json.py).
 SERIALIZATION_MODULES = {"exactjson": "cms.exact_json"}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+POSTGRESQL = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+if POSTGRESQL:
     # Wagtail's search index uses PostgreSQL's full-text indexes there.
     INSTALLED_APPS.append("django.contrib.postgres")
+    # Django's backend, waiting out a restart of a few seconds (cms/db/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "cms.db.postgresql"
+DB_CONNECT_RETRY_SECONDS = float(os.environ.get("DB_CONNECT_RETRY_SECONDS", "3"))
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 # Two aliases on one store. "default" never makes a reader wait or fail for the cache: a
@@ -299,7 +303,7 @@ WAGTAILADMIN_BASE_URL = os.environ.get(
 # CSP forbids and which would learn who works here).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+if POSTGRESQL:
     # Each page and service is indexed with its own language's stemming and stop
     # words (Haitian Creole, which PostgreSQL has no dictionary for, with "simple").
     WAGTAILSEARCH_BACKENDS["default"] = {

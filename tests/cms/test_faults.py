@@ -140,3 +140,36 @@ def test_feedback_is_taken_while_nobody_can_be_counted(reader, monkeypatch):
     from reader.feedback import rate_limited
 
     assert rate_limited(type("Request", (), {"META": {"REMOTE_ADDR": "192.0.2.1"}})()) is False
+
+
+def flaky_connections(monkeypatch, refusals):
+    """PostgreSQL refusing the first `refusals` connections, as while it restarts."""
+    from cms.db.postgresql import base
+
+    attempts = []
+
+    def connect(self, params):
+        attempts.append(params)
+        if len(attempts) <= refusals:
+            raise base.Database.OperationalError("connection refused")
+        return "a connection"
+
+    monkeypatch.setattr(base.PostgresWrapper, "get_new_connection", connect)
+    return base.DatabaseWrapper.__new__(base.DatabaseWrapper), attempts
+
+
+def test_a_postgresql_restart_is_waited_out(monkeypatch, settings):
+    settings.DB_CONNECT_RETRY_SECONDS = 3
+    wrapper, attempts = flaky_connections(monkeypatch, refusals=2)
+    assert wrapper.get_new_connection({}) == "a connection"
+    assert len(attempts) == 3
+
+
+def test_a_longer_database_outage_still_fails_soon(monkeypatch, settings):
+    from cms.db.postgresql import base
+
+    settings.DB_CONNECT_RETRY_SECONDS = 0.3
+    wrapper, attempts = flaky_connections(monkeypatch, refusals=1000)
+    with pytest.raises(base.Database.OperationalError):
+        wrapper.get_new_connection({})
+    assert 1 < len(attempts) < 10

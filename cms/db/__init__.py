@@ -1,0 +1,1 @@
+"""Database backends of Waymark's own (see cms.db.postgresql)."""

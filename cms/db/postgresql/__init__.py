@@ -1,0 +1,1 @@
+"""PostgreSQL that waits out a restart (cms.db.postgresql.base)."""
