@@ -115,7 +115,10 @@ def search(request):
         return TemplateResponse(request, "reader/search.html", context, status=status)
     locale = Locale.get_active()
     backend = backend_for(locale.language_code)
-    pages = backend.search(query, TopicPage.objects.live().filter(locale=locale), operator="and")
+    # The backend gets the words alone (accents kept for stemming): a stray quote or bracket
+    # is search syntax to SQLite's full-text index, and would fail the whole search.
+    terms = " ".join(WORD.findall(query))
+    pages = backend.search(terms, TopicPage.objects.live().filter(locale=locale), operator="and")
     pages = list(pages[:MAX_RESULTS])
     # A page under a view restriction is found by nobody here (the search backend cannot
     # filter on it, so the hits are checked in one query).
@@ -129,7 +132,7 @@ def search(request):
     base = directory_url(locale.language_code, request)
     if base:
         services = backend.search(
-            query, Service.objects.filter(locale=locale, live=True), operator="and"
+            terms, Service.objects.filter(locale=locale, live=True), operator="and"
         )
         results += [
             {

@@ -35,7 +35,10 @@ def test_a_lost_database_is_a_short_503_in_the_readers_language(
 ):
     from home.models import HomePage
 
+    from cms import errors
+
     error = OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
+    monkeypatch.setattr(errors, "database_unreachable", lambda: True)
     monkeypatch.setattr(TopicIndexPage, "get_context", failing(error))
     monkeypatch.setattr(HomePage, "get_context", failing(error))
     response = browser_client.get(url)
@@ -55,3 +58,12 @@ def test_any_other_failure_is_a_500_with_the_same_help(browser_client, monkeypat
     assert "Retry-After" not in response
     html = response.content.decode()
     assert "Algo correu mal" in html and 'href="tel:911"' in html
+
+
+def test_a_query_the_database_refuses_is_a_bug_not_an_outage(browser_client, monkeypatch):
+    """The database answers new connections: a refused query is a 500 (and logged as one),
+    not a 503 that would hide it."""
+    monkeypatch.setattr(TopicIndexPage, "get_context", failing(OperationalError("syntax error")))
+    response = browser_client.get("/es/temas/")
+    assert response.status_code == 500
+    assert "Algo salió mal" in response.content.decode()

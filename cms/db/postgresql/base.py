@@ -15,8 +15,14 @@ from django.db.backends.postgresql.base import DatabaseWrapper as PostgresWrappe
 
 
 class DatabaseWrapper(PostgresWrapper):
+    # None: DB_CONNECT_RETRY_SECONDS; a probe that must answer at once sets 0.
+    connect_retry_seconds = None
+
     def get_new_connection(self, conn_params):
-        deadline = time.monotonic() + getattr(settings, "DB_CONNECT_RETRY_SECONDS", 3.0)
+        wait = self.connect_retry_seconds
+        if wait is None:
+            wait = getattr(settings, "DB_CONNECT_RETRY_SECONDS", 3.0)
+        deadline = time.monotonic() + wait
         while True:
             try:
                 return super().get_new_connection(conn_params)
