@@ -5,7 +5,8 @@ import pytest
 from django.db import OperationalError
 from django.test import Client
 
-from home.models import TopicIndexPage
+from cms import errors
+from home.models import HomePage, TopicIndexPage
 
 pytestmark = [pytest.mark.django_db, pytest.mark.demo]
 
@@ -33,10 +34,6 @@ def failing(error):
 def test_a_lost_database_is_a_short_503_in_the_readers_language(
     browser_client, monkeypatch, url, lang, direction, words
 ):
-    from home.models import HomePage
-
-    from cms import errors
-
     error = OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
     monkeypatch.setattr(errors, "database_unreachable", lambda: True)
     monkeypatch.setattr(TopicIndexPage, "get_context", failing(error))
