@@ -16,15 +16,14 @@ from django.utils import translation
 
 from cms import languages
 from cms.caching import language_of
+from cms.models import ReaderSettings
 
 RETRY_AFTER_SECONDS = 30
 
 
-def emergency_number():
+def reader_setting(name):
     """The reader settings' default: the database that holds the real one is not asked."""
-    from cms.models import ReaderSettings
-
-    return ReaderSettings._meta.get_field("emergency_number").default
+    return ReaderSettings._meta.get_field(name).default
 
 
 def database_unreachable():
@@ -53,7 +52,8 @@ def server_error(request):
                 "code": code,
                 "direction": languages.direction(code),
                 "unavailable": unavailable,
-                "number": emergency_number(),
+                "number": reader_setting("emergency_number"),
+                "exit_url": reader_setting("exit_url"),
             },
         )
     response = HttpResponse(html, status=503 if unavailable else 500)
