@@ -66,12 +66,17 @@ def fetch(base, path, headers=None):
 @pytest.fixture(scope="module")
 def tls_proxied(proxied, tmp_path_factory):
     """Varnish and gunicorn as docs/deploy.md prescribes behind a TLS proxy
-    (BEHIND_TLS_PROXY=1, the HTTPS redirect on), on the same demo database."""
+    (BEHIND_TLS_PROXY=1, the HTTPS redirect on), on a copy of the demo database: a
+    deployment of its own (sharing the database, its sweeper would apply the other
+    deployment's pending invalidations to its own caches)."""
     _base, env = proxied
     work = tmp_path_factory.mktemp("tls-proxy")
+    database = work / "demo.sqlite3"
+    shutil.copy(env["DATABASE_URL"].removeprefix("sqlite:///"), database)
     app_port, proxy_port = stack.free_port(), stack.free_port()
     env = {
         **env,
+        "DATABASE_URL": f"sqlite:///{database}",
         "BEHIND_TLS_PROXY": "1",
         "SECURE_SSL_REDIRECT": "1",
         "FRONTEND_CACHE_URL": f"http://127.0.0.1:{proxy_port}",
