@@ -47,7 +47,7 @@ from urllib.request import urlopen
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.db import close_old_connections, connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -150,31 +150,46 @@ def invalidate_on_commit(codes, urls=()):
     transaction.on_commit(lambda: apply_pending([pending.pk]), robust=True)
 
 
+CLAIM_SECONDS = 10  # a claimer that died mid-way leaves its rows to others after this
+
+
 def apply_pending(pks=None, older_than=0.0, limit=200):
     """Apply pending invalidations (these, or all made at least `older_than` seconds ago,
-    so a change's own process goes first); returns how many were done. One failure
-    leaves them all for the next try."""
+    so a change's own process goes first); returns how many were done. Rows are claimed
+    first, so two app servers never forget the same change twice; one failure leaves
+    them all for the next try."""
     from cms.models import PendingInvalidation
 
-    rows = PendingInvalidation.objects.all()
+    now = timezone.now()
+    free = PendingInvalidation.objects.filter(
+        Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
+    )
     if pks is not None:
-        rows = rows.filter(pk__in=pks)
+        free = free.filter(pk__in=pks)
     if older_than:
-        rows = rows.filter(created_at__lte=timezone.now() - datetime.timedelta(seconds=older_than))
-    rows = list(rows.order_by("pk")[:limit])
-    if not rows:
+        free = free.filter(created_at__lte=now - datetime.timedelta(seconds=older_than))
+    wanted = list(free.order_by("pk").values_list("pk", flat=True)[:limit])
+    if not wanted:
         return 0
-    done = [row.pk for row in rows]
+    claim = uuid.uuid4().hex
+    free.filter(pk__in=wanted).update(
+        claim=claim, claimed_until=now + datetime.timedelta(seconds=CLAIM_SECONDS)
+    )
+    rows = list(PendingInvalidation.objects.filter(claim=claim))
+    if not rows:
+        return 0  # another app server claimed them first
     codes = {code for row in rows for code in row.languages.split()}
     urls = {url for row in rows for url in row.urls.splitlines() if url}
     try:
         invalidate(codes, urls)
-    except Exception as error:  # Redis or the proxy: kept for the next sweep
+    except Exception as error:  # Redis or the proxy: released for the next sweep
         log.warning("invalidation kept for a retry: %s", error)
-        PendingInvalidation.objects.filter(pk__in=done).update(attempts=F("attempts") + 1)
+        PendingInvalidation.objects.filter(claim=claim).update(
+            attempts=F("attempts") + 1, claim="", claimed_until=None
+        )
         return 0
-    PendingInvalidation.objects.filter(pk__in=done).delete()
-    return len(done)
+    PendingInvalidation.objects.filter(claim=claim).delete()
+    return len(rows)
 
 
 def sweep_forever(every):

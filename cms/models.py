@@ -172,6 +172,9 @@ class PendingInvalidation(models.Model):
     urls = models.TextField(default="", blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     attempts = models.PositiveIntegerField(default=0)
+    # Who is applying it, until when (cms.caching.apply_pending): never two at once.
+    claim = models.CharField(max_length=32, blank=True, default="", db_index=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["pk"]

@@ -173,3 +173,24 @@ def test_a_longer_database_outage_still_fails_soon(monkeypatch, settings):
     with pytest.raises(base.Database.OperationalError):
         wrapper.get_new_connection({})
     assert 1 < len(attempts) < 10
+
+
+def test_two_app_servers_never_apply_the_same_invalidation_twice(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    """A row another server has claimed is left to it; a claim that outlived its server
+    (it died mid-way) is taken over."""
+    import datetime
+
+    from django.utils import timezone
+
+    applied = []
+    monkeypatch.setattr(caching, "invalidate", lambda codes, urls=(): applied.append(codes))
+    retitle("Si visita Norwalk (dos servidores)", django_capture_on_commit_callbacks, False)
+    pending = PendingInvalidation.objects.get()
+    later = timezone.now() + datetime.timedelta(seconds=5)
+    PendingInvalidation.objects.update(claim="other", claimed_until=later)
+    assert apply_pending(older_than=0) == 0 and applied == []
+    PendingInvalidation.objects.update(claimed_until=timezone.now() - datetime.timedelta(seconds=1))
+    assert apply_pending(older_than=0) == 1
+    assert applied == [{"en", "es"}] and not PendingInvalidation.objects.filter(pk=pending.pk)
