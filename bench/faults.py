@@ -101,35 +101,6 @@ class Postgres:
         return f"postgres://postgres@127.0.0.1:{self.port}/waymark"
 
 
-class Redis:
-    def __init__(self, work, port):
-        self.port, self.log, self.process = port, Path(work) / "redis.log", None
-
-    def start(self):
-        with open(self.log, "ab") as out:
-            self.process = subprocess.Popen(
-                ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""],
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
-        deadline = time.monotonic() + 10
-        while self.ping() != "PONG":
-            if time.monotonic() > deadline:
-                sys.exit("redis-server did not start")
-            time.sleep(0.05)
-
-    def ping(self):
-        answer = subprocess.run(
-            ["redis-cli", "-p", str(self.port), "ping"], capture_output=True, text=True, check=False
-        )
-        return answer.stdout.strip()
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-
-
 # -- readers ------------------------------------------------------------------------------
 
 
@@ -210,16 +181,7 @@ def wait_until(moment):
 def publish(env, title, die_after_commit=False):
     """Retitle the Spanish visitors' page in another process (as an editor's request would);
     with `die_after_commit` that process dies right after its commit."""
-    code = (
-        "import os\n"
-        "from django.db import transaction\n"
-        "from home.models import TopicPage\n"
-        "with transaction.atomic():\n"
-        + ("    transaction.on_commit(lambda: os._exit(9))\n" if die_after_commit else "")
-        + "    p = TopicPage.objects.get(locale__language_code='es', slug='visitantes')\n"
-        f"    p.title = {title!r}\n"
-        "    p.save_revision().publish()\n"
-    )
+    code = stack.retitle_visitors(title, die_after_commit)
     deadline = time.monotonic() + 60
     while True:
         result = subprocess.run(
@@ -306,7 +268,7 @@ def main():
     postgres = Postgres(work, ports["postgres"])
     postgres.start()
     run(["createdb", "-h", "127.0.0.1", "-p", str(ports["postgres"]), "-U", "postgres", "waymark"])
-    redis = Redis(work, ports["redis"])
+    redis = stack.Redis(ports["redis"], work / "redis.log")
     redis.start()
     env = stack.production_env(
         work,

@@ -101,6 +101,57 @@ class Service:
             self.out.close()
 
 
+class Redis:
+    """A Redis of a test's or the fault battery's own (keeps nothing on disk), which it
+    stops and starts at will."""
+
+    def __init__(self, port, log):
+        self.port, self.log, self.process = port, Path(log), None
+
+    def start(self):
+        binary = shutil.which("redis-server")
+        if binary is None:
+            raise RuntimeError("redis-server is missing: apt-get install redis-server")
+        with open(self.log, "ab") as out:
+            self.process = subprocess.Popen(
+                [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + 10
+        while self.ping() != "PONG":
+            if time.monotonic() > deadline:
+                raise RuntimeError("redis-server did not start")
+            time.sleep(0.05)
+
+    def ping(self):
+        answer = subprocess.run(
+            ["redis-cli", "-p", str(self.port), "ping"], capture_output=True, text=True, check=False
+        )
+        return answer.stdout.strip()
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
+def retitle_visitors(title, die_after_commit=False):
+    """`manage.py shell -c` code that retitles the Spanish visitors' page, as an editor's
+    publish would; with `die_after_commit` the process dies right after its commit, before
+    any after-commit work (exit status 9, as kill -9 then)."""
+    return (
+        "import os\n"
+        "from django.db import transaction\n"
+        "from home.models import TopicPage\n"
+        "with transaction.atomic():\n"
+        + ("    transaction.on_commit(lambda: os._exit(9))\n" if die_after_commit else "")
+        + "    p = TopicPage.objects.get(locale__language_code='es', slug='visitantes')\n"
+        f"    p.title = {title!r}\n"
+        "    p.save_revision().publish()\n"
+    )
+
+
 def gunicorn(env, port, workers=None, log=None, app="cms.wsgi"):
     """gunicorn with the repository's gunicorn.conf.py, serving `app` on `port`."""
     env = {**env, "PORT": str(port)}

@@ -42,6 +42,7 @@ import time
 import uuid
 from contextvars import ContextVar
 from urllib.error import HTTPError, URLError
+from urllib.parse import urlsplit, urlunsplit
 from urllib.request import urlopen
 
 from django.conf import settings
@@ -103,11 +104,14 @@ def _generation_key(code):
 def generation(code):
     """The current generation of a language's cached pages (made on first use)."""
     key = _generation_key(code)
-    value = cache.get(key)
-    if value is None:
-        value = uuid.uuid4().hex[:12]
-        if not cache.add(key, value, None):
-            value = cache.get(key) or value
+    return cache.get(key) or _first_generation(cache, key)
+
+
+def _first_generation(store, key):
+    """Make a language's generation where none is stored (another process may win)."""
+    value = uuid.uuid4().hex[:12]
+    if not store.add(key, value, None):
+        value = store.get(key) or value
     return value
 
 
@@ -123,6 +127,7 @@ def invalidate(codes, urls=()):
     codes = sorted(set(codes))
     if not codes:
         return
+    redis_failed = None
     try:
         caches["strict"].set_many(
             {_generation_key(code): uuid.uuid4().hex[:12] for code in codes}, None
@@ -130,9 +135,10 @@ def invalidate(codes, urls=()):
     except Exception as error:
         # Redis away: app servers render pages without it meanwhile, so the proxy may
         # forget now and fetch them fresh; Redis is told when the retry succeeds.
-        purge_frontend_cache(codes, urls)
-        raise error
+        redis_failed = error
     purge_frontend_cache(codes, urls)
+    if redis_failed is not None:
+        raise redis_failed
     log.debug("reader pages invalidated", extra={"languages": codes})
 
 
@@ -219,11 +225,10 @@ class HTTPPurge(HTTPBackend):
     never received raises, so the invalidation stays pending and is retried."""
 
     def purge(self, url):
-        parts = url.split("://", 1)[1].split("/", 1)
-        host, path = parts[0], "/" + (parts[1] if len(parts) > 1 else "")
+        parts = urlsplit(url)
         request = PurgeRequest(
-            url=f"{self.cache_scheme}://{self.cache_netloc}{path}",
-            headers={"Host": host, "User-Agent": "Waymark-purge"},
+            url=urlunsplit([self.cache_scheme, self.cache_netloc, parts.path, parts.query, ""]),
+            headers={"Host": parts.netloc, "User-Agent": "Waymark-purge"},
         )
         try:
             with urlopen(request, timeout=5):  # noqa: S310 (the configured proxy's URL)
@@ -312,11 +317,7 @@ def _lookup(environ, code):
     store = _store()
     try:
         found = store.get_many([generation_key, key])
-        current = found.get(generation_key)
-        if current is None:
-            current = uuid.uuid4().hex[:12]
-            if not store.add(generation_key, current, None):
-                current = store.get(generation_key) or current
+        current = found.get(generation_key) or _first_generation(store, generation_key)
     except Exception as error:
         _cache_failed(error)
         raise CacheUnavailable from error

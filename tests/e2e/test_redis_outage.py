@@ -4,8 +4,6 @@ the load balancer), a change published meanwhile reaches readers at once, and wh
 back the page cache is used again within seconds."""
 
 import json
-import shutil
-import subprocess
 import time
 import urllib.error
 import urllib.request
@@ -19,43 +17,11 @@ HOST = "localhost"
 PATHS = ["/es/", "/es/temas/", "/en/topics/reporting/", "/es/servicios/", "/ar/"]
 
 
-class Redis:
-    """A Redis of the test's own (keeps nothing on disk), which the test stops and starts."""
-
-    def __init__(self, port, log):
-        self.port, self.log, self.process = port, log, None
-
-    def start(self):
-        binary = shutil.which("redis-server")
-        if binary is None:
-            pytest.fail("redis-server is missing: install Debian's redis-server")
-        with open(self.log, "ab") as out:
-            self.process = subprocess.Popen(
-                [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""],
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
-        deadline = time.monotonic() + 10
-        while (
-            subprocess.run(
-                ["redis-cli", "-p", str(self.port), "ping"], capture_output=True, check=False
-            ).stdout.strip()
-            != b"PONG"
-        ):
-            assert time.monotonic() < deadline, "redis-server did not start"
-            time.sleep(0.05)
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-
-
 @pytest.fixture(scope="module")
 def production(tmp_path_factory):
     """(base URL, env, redis): gunicorn with the demo and a Redis the test controls."""
     work = tmp_path_factory.mktemp("redis-outage")
-    redis = Redis(stack.free_port(), work / "redis.log")
+    redis = stack.Redis(stack.free_port(), work / "redis.log")
     redis.start()
     app_port = stack.free_port()
     env = stack.production_env(
@@ -102,15 +68,7 @@ def test_readers_see_nothing_of_a_redis_outage(production, capsys):
     assert status == 200
     assert json.loads(body) == {"status": "degraded", "database": "ok", "cache": "failed"}
     # An editor publishes while Redis is away: readers get it at once (nothing is cached).
-    stack.manage(
-        env,
-        "shell",
-        "-c",
-        "from home.models import TopicPage\n"
-        "p = TopicPage.objects.get(locale__language_code='es', slug='visitantes')\n"
-        "p.title = 'Si visita Norwalk (durante el corte)'\n"
-        "p.save_revision().publish()",
-    )
+    stack.manage(env, "shell", "-c", stack.retitle_visitors("Si visita Norwalk (durante el corte)"))
     assert "(durante el corte)" in fetch(base, "/es/temas/visitantes/")[2]
 
     redis.start()

@@ -237,15 +237,7 @@ def test_a_publisher_killed_after_the_commit_still_reaches_readers_within_second
     assert get(base, path)[0]["X-Proxy-Cache"] == "hit"
     with pytest.raises(RuntimeError):  # manage.py exits with 9
         edit(
-            env,
-            "import os\n"
-            "from django.db import transaction\n"
-            "from home.models import TopicPage\n"
-            "with transaction.atomic():\n"
-            "    transaction.on_commit(lambda: os._exit(9))\n"
-            "    p = TopicPage.objects.get(locale__language_code='es', slug='visitantes')\n"
-            "    p.title = 'Si visita Norwalk (tras un fallo)'\n"
-            "    p.save_revision().publish()\n",
+            env, stack.retitle_visitors("Si visita Norwalk (tras un fallo)", die_after_commit=True)
         )
     started = time.monotonic()
     while "(tras un fallo)" not in get(base, path)[1]:
