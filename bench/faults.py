@@ -276,9 +276,7 @@ def main():
         REDIS_URL=f"redis://127.0.0.1:{ports['redis']}/0",
         FRONTEND_CACHE_URL=f"http://127.0.0.1:{ports['proxy']}",
     )
-    for command in (["migrate", "--no-input"], ["collectstatic", "--no-input"], ["load_demo"]):
-        say("manage.py " + " ".join(command))
-        stack.manage(env, *command)
+    stack.install_demo(env, say)
     results = []
     gunicorn = stack.gunicorn(env, ports["app"], workers=3, log=work / "gunicorn.log")
     varnish = stack.varnish(

@@ -232,9 +232,7 @@ def main():
     workers = int(os.environ.get("WEB_CONCURRENCY", min(os.cpu_count() + 1, 8)))
     say(f"database {DATABASE_URL}, work in {work}")
     fresh_database(DATABASE_URL)
-    for command in (["migrate", "--no-input"], ["collectstatic", "--no-input"], ["load_demo"]):
-        say("manage.py " + " ".join(command))
-        stack.manage(env, *command)
+    stack.install_demo(env, say)
     static_root = work / "nginx-root"
     results = {"sizes": {}, "soak": {}}
     with (

@@ -55,6 +55,21 @@ def manage(env, *args):
     return result
 
 
+def install_demo(env, say=None):
+    """migrate, collectstatic and load_demo, as `make run` does, before the servers start.
+
+    Run without the proxy's address: the proxy is not running yet and holds nothing, so
+    the demo's publishes have nothing to purge. With it, every publish would leave a
+    pending invalidation that the app servers' sweepers apply once they start, purging
+    every language in the middle of whatever is measured or tested then.
+    """
+    env = {name: value for name, value in env.items() if name != "FRONTEND_CACHE_URL"}
+    for command in (["migrate", "--no-input"], ["collectstatic", "--no-input"], ["load_demo"]):
+        if say:
+            say("manage.py " + " ".join(command))
+        manage(env, *command)
+
+
 def wait_for(url, timeout=30, headers=None):
     deadline = time.monotonic() + timeout
     while True:

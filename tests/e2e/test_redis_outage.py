@@ -29,8 +29,7 @@ def production(tmp_path_factory):
         f"sqlite:///{work / 'demo.sqlite3'}",
         REDIS_URL=f"redis://127.0.0.1:{redis.port}/0",
     )
-    for command in (["migrate", "--no-input"], ["collectstatic", "--no-input"], ["load_demo"]):
-        stack.manage(env, *command)
+    stack.install_demo(env)
     try:
         with stack.gunicorn(env, app_port, workers=2, log=work / "gunicorn.log"):
             base = f"http://127.0.0.1:{app_port}"

@@ -33,8 +33,7 @@ def proxied(tmp_path_factory):
         f"sqlite:///{work / 'demo.sqlite3'}",
         FRONTEND_CACHE_URL=f"http://127.0.0.1:{proxy_port}",
     )
-    for command in (["migrate", "--no-input"], ["collectstatic", "--no-input"], ["load_demo"]):
-        stack.manage(env, *command)
+    stack.install_demo(env)
     with (
         stack.varnish(work / "varnish", proxy_port, app_port, log=work / "varnish.log"),
         stack.gunicorn(env, app_port, workers=2, log=work / "gunicorn.log"),
