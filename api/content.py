@@ -35,6 +35,7 @@ from services.pages import ServiceDirectoryPage
 
 from . import changes, params
 from .problems import ApiError, from_error, problem
+from .records import RecordCache
 from .representation import Loader, page_queryset, resolve
 
 
@@ -306,38 +307,27 @@ class ChangesAPIViewSet(ReaderPagesAPIViewSet):
         )
 
     def represent(self, entries, code):
-        page_ids = [entry[2] for entry in entries if entry[3] == "page"]
-        service_ids = [entry[2] for entry in entries if entry[3] == "service"]
-        found = list(self.get_base_queryset().filter(pk__in=page_ids).specific())
-        prefetch_related_objects(found, "locale")
-        pages = {page.pk: page for page in found}
-        self.loader = Loader(list(pages.values()), code, self.request)
-        shown = {}
-        for page in pages.values():
-            serializer_class = self._get_serializer_class(
-                self.request.wagtailapi_router,
-                type(page),
-                [("parent", True, None)],
-                show_details=True,
-            )
-            shown[page.pk] = serializer_class(page, context=self.get_serializer_context()).data
-        self.loader.texts.expand()
+        wanted = {(kind, ident): at for at, _rank, ident, kind, _key in entries if kind in RECORDS}
+        kept = RecordCache(self.request, code)
+        records = kept.get(wanted)
+        made = {}
+        missing = [entry for entry in wanted if entry not in records]
+        made.update(self.page_records([ident for kind, ident in missing if kind == "page"], code))
+        service_ids = [ident for kind, ident in missing if kind == "service"]
         rows = list(with_record_structure(Service.objects.filter(pk__in=service_ids)))
-        records = dict(zip((row.pk for row in rows), records_for(rows), strict=True))
+        made.update(
+            (("service", row.pk), record)
+            for row, record in zip(rows, records_for(rows), strict=True)
+        )
+        kept.keep(made, wanted)
+        records.update(made)
         items, removed = [], []
         for at, _rank, ident, kind, key in entries:
             moment = at.isoformat()
-            if kind == "page" and ident in shown:
-                items.append(
-                    {
-                        "kind": "page",
-                        "id": ident,
-                        "changed_at": moment,
-                        "page": resolve(shown[ident]),
-                    }
-                )
-            elif kind == "service" and ident in records:
-                record = records[ident]
+            record = records.get((kind, ident))
+            if kind == "page" and record is not None:
+                items.append({"kind": "page", "id": ident, "changed_at": moment, "page": record})
+            elif kind == "service" and record is not None:
                 items.append(
                     {"kind": "service", "id": record["id"], "changed_at": moment, "service": record}
                 )
@@ -346,6 +336,32 @@ class ChangesAPIViewSet(ReaderPagesAPIViewSet):
             elif kind == "removed-service":
                 removed.append({"kind": "service", "id": str(key), "removed_at": moment})
         return items, removed
+
+    def page_records(self, page_ids, code):
+        """{("page", id): record} for these pages, as the detail view shows them."""
+        if not page_ids:
+            return {}
+        found = list(self.get_base_queryset().filter(pk__in=page_ids).specific())
+        prefetch_related_objects(found, "locale")
+        self.loader = Loader(found, code, self.request)
+        # One serializer per page type, for all its pages: DRF builds a serializer's
+        # fields once per instance, and that, not the data, was most of the time.
+        by_type = {}
+        for page in found:
+            by_type.setdefault(type(page), []).append(page)
+        context = self.get_serializer_context()
+        shown = {}
+        for model, group in by_type.items():
+            serializer_class = self._get_serializer_class(
+                self.request.wagtailapi_router, model, [("parent", True, None)], show_details=True
+            )
+            data = serializer_class(group, many=True, context=context).data
+            shown.update(zip((("page", page.pk) for page in group), data, strict=True))
+        self.loader.texts.expand()
+        return {entry: resolve(data) for entry, data in shown.items()}
+
+
+RECORDS = ("page", "service")  # the feed entries that carry a record (not removals)
 
 
 router = WagtailAPIRouter("waymark_api")

@@ -214,6 +214,12 @@ RATELIMIT_FAIL_OPEN = True
 # how far back it re-sends changes, in case a publish committed late.
 WAYMARK_API_CHANGES_KEEP_DAYS = int(os.environ.get("API_CHANGES_KEEP_DAYS", "90"))
 WAYMARK_API_SETTLE_SECONDS = 30
+# How long the changes feed keeps each page's and service's record (api/records.py): every
+# client's cursor makes a URL of its own, but the records in them are the same. Kept while
+# the generations of the languages they show are unchanged, like the page cache.
+WAYMARK_API_RECORD_CACHE_SECONDS = int(
+    os.environ.get("API_RECORD_CACHE_SECONDS", str(WAYMARK_PAGE_CACHE_SECONDS))
+)
 WAGTAILAPI_LIMIT_MAX = 100
 
 # Staff sign-in. Administrators and reviewers also give a code from an app
