@@ -47,30 +47,53 @@ def problem_with(query):
 ARABIC_ARTICLES = ("وال", "بال", "كال", "فال", "لل", "ال")
 
 
-def matches(word, terms):
-    """Whether a text word is one of the query's words or, when the query's word is long
-    enough to have a stem, another form of it ("denunciar" for "denuncié")."""
+def without_article(word):
+    """The word without an Arabic article ("الشرطة" → "شرطة"), both in the text and in the
+    query, so either form finds and highlights the other."""
     for article in ARABIC_ARTICLES:
         if word.startswith(article) and len(word) > len(article) + 2:
-            word = word[len(article) :]
-            break
+            return word[len(article) :]
+    return word
+
+
+def matches(word, terms):
+    """Whether a text word is one of the query's words (`terms`, folded by `query_terms`)
+    or, when the query's word is long enough to have a stem, another form of it
+    ("denunciar" for "denuncié")."""
+    word = without_article(word)
     return any(
         word == term or (len(term) >= 5 and word.startswith(term[: max(4, len(term) - 3)]))
         for term in terms
     )
 
 
+def query_terms(query):
+    return {without_article(word) for word in words(query) if len(word) > 1}
+
+
+CONTEXT = 60  # characters of text shown before the first matched word, about
+
+
 def highlight(text, query, length=220):
-    """An excerpt around the first matched word, matched words in <mark>, everything escaped."""
-    terms = {word for word in words(query) if len(word) > 1}
+    """An excerpt around the first matched word, cut between words, matched words in
+    <mark>, everything escaped."""
+    terms = query_terms(query)
 
     def matched(token):
         folded = words(token.group())
         return bool(folded) and matches(folded[0], terms)
 
     first = next((token for token in re.finditer(r"\w+", text) if matched(token)), None)
-    start = max(0, first.start() - 60) if first else 0
-    excerpt = text[start : start + length]
+    start = 0
+    if first and first.start() > CONTEXT:
+        # From the first word that begins within CONTEXT characters before the match.
+        space = text.find(" ", first.start() - CONTEXT, first.start())
+        start = space + 1 if space != -1 else first.start()
+    end = start + length
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > start else end
+    excerpt = text[start:end].strip()
     out, last = [], 0
     for token in re.finditer(r"\w+", excerpt):
         if matched(token):
@@ -79,7 +102,7 @@ def highlight(text, query, length=220):
             last = token.end()
     out.append(escape(excerpt[last:]))
     prefix = "… " if start else ""
-    suffix = " …" if start + length < len(text) else ""
+    suffix = " …" if end < len(text) else ""
     return mark_safe(prefix + "".join(out) + suffix)  # noqa: S308 (every part escaped)
 
 
@@ -87,27 +110,30 @@ def page_text(page):
     """A topic page's words as plain text, from its stored blocks (no rendering)."""
     parts = [page.summary]
 
-    def collect(value):
-        if isinstance(value, str):
+    def add(value):
+        if isinstance(value, str) and value:
             parts.append(plain_text(value) if "<" in value else value)
-        elif isinstance(value, dict):
-            for item in value.values():
-                collect(item)
-        elif isinstance(value, list):
-            for item in value:
-                collect(item)
 
     for block in page.body.raw_data:
-        if block.get("type") in ("question", "callout", "text"):
-            collect(block.get("value"))
-    return " ".join(part for part in parts if part)
+        value = block.get("value")
+        if block.get("type") == "text":
+            add(value)
+        elif block.get("type") in TEXT_FIELDS and isinstance(value, dict):
+            # Only the words readers see: a callout's kind ("warning") is not text.
+            for name in TEXT_FIELDS[block["type"]]:
+                add(value.get(name))
+    return " ".join(" ".join(part.split()) for part in parts if part)
+
+
+# The fields of each block that hold words readers read (home.blocks).
+TEXT_FIELDS = {"question": ("question", "answer"), "callout": ("title", "text")}
 
 
 @require_safe
 def search(request):
     """/<lang>/search/?q=: results in the reader's language, or a clear word on the query."""
     query = request.GET.get("q", "").strip()
-    context = {"page": None, "query": query, "results": []}
+    context = {"page": None, "query": query, "results": [], "same_view_in_every_language": True}
     problem = problem_with(query)
     if problem:
         context["problem"] = problem

@@ -21,18 +21,10 @@ from home.models import TopicPage, plain_text
 from services.models import Service
 from services.pages import directory_url
 
-from .search import ARABIC_ARTICLES, words
+from .search import without_article, words
 
 FULL_INDEX_BUDGET = 250_000  # bytes of JSON, per language, before compression
 JSON_OPTIONS = {"ensure_ascii": False, "separators": (",", ":")}
-
-
-def without_article(word):
-    """The word as online highlighting reads it: Arabic "the", "and the"... taken off."""
-    for article in ARABIC_ARTICLES:
-        if word.startswith(article) and len(word) > len(article) + 2:
-            return word[len(article) :]
-    return word
 
 
 def folded_words(*texts):

@@ -1,12 +1,17 @@
-"""sitemap.xml: every live page and service page in every language, with hreflang alternates."""
+"""sitemap.xml: every live page and service page in every language, with hreflang alternates;
+robots.txt, which points crawlers to it."""
 
 from collections import defaultdict
 
+from django.conf import settings
 from django.db.models import Q
+from django.http import HttpResponse
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 from wagtail.models import Page, Site
 
+from cms import caching, languages
 from services.models import Service
 from services.pages import ServiceDirectoryPage
 
@@ -66,3 +71,15 @@ def sitemap(request):
     return TemplateResponse(
         request, "reader/sitemap.xml", {"urls": urls}, content_type="application/xml; charset=utf-8"
     )
+
+
+@require_safe
+def robots(request):
+    """robots.txt: where the sitemap is; search results (endless, thin pages made of other
+    pages) and the staff admin are not for crawlers."""
+    lines = ["User-agent: *", f"Disallow: {settings.WAYMARK_ADMIN_PATH}"]
+    lines += [f"Disallow: /{code}/search/" for code in languages.codes()]
+    lines += ["", f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}", ""]
+    response = HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+    response["Cache-Control"] = caching.cache_control()
+    return response

@@ -4,7 +4,7 @@ import json
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
-from django.urls import reverse
+from django.urls import reverse, translate_url
 from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -34,7 +34,8 @@ def language_links(context, page=None):
 
     One query (none on pages without a Wagtail page), whatever the number of languages.
     A route under the page (a service under the directory) is kept when the
-    page is translated: `route_suffix` in the context.
+    page is translated: `route_suffix` in the context. A view that is the same in every
+    language (search) sets `same_view_in_every_language`, and its links keep the query.
     """
     request = context.get("request")
     translations = {}
@@ -63,6 +64,9 @@ def language_links(context, page=None):
     for code, name in languages.names().items():
         if code in translations:
             url = translations[code]
+        elif page is None and request is not None and context.get("same_view_in_every_language"):
+            # The same question in another language (search keeps the reader's query).
+            url = translate_url(request.get_full_path(), code)
         else:
             with translation.override(code):
                 url = reverse("wagtail_serve", args=[""])  # that language's home page

@@ -6,6 +6,8 @@ import pytest
 from django.db import connection
 
 from cms.search_backend import search_config
+from reader.search import highlight, page_text
+from tests.home.factories import TopicPageFactory, english_site
 
 pytestmark = [pytest.mark.django_db, pytest.mark.demo]
 
@@ -92,4 +94,41 @@ def test_each_language_has_its_text_search_configuration():
         "portuguese",
         "simple",
         "arabic",
+    ]
+
+
+def test_snippets_are_cut_between_words(reader):
+    text = " ".join(f"word{n}" for n in range(60)) + " attention medicine " + "tail " * 80
+    excerpt = highlight(text, "medicine")
+    inner = (
+        excerpt.removeprefix("… ").removesuffix(" …").replace("<mark>", "").replace("</mark>", "")
+    )
+    assert excerpt.startswith("… ") and excerpt.endswith(" …")
+    assert "<mark>medicine</mark>" in excerpt
+    assert set(inner.split()) <= set(text.split())  # no word cut in two at either end
+
+
+def test_snippets_hold_only_the_words_readers_see(reader):
+    page = TopicPageFactory(
+        parent=english_site(),
+        body=[
+            {
+                "type": "callout",
+                "value": {"kind": "warning", "title": "Careful", "text": "<p>Stay calm.</p>"},
+            },
+        ],
+    )
+    assert page_text(page).split() == [*page.summary.split(), "Careful", "Stay", "calm."]
+
+
+def test_arabic_query_words_with_the_article_are_highlighted(reader):
+    assert "<mark>شرطة</mark>" in highlight("إدارة شرطة نوروك", "الشرطة")
+    assert "<mark>الشرطة</mark>" in highlight("اتصل بالشرطة أو الشرطة", "شرطة")
+
+
+def test_the_language_links_on_search_keep_the_query(reader):
+    html = reader.get("/es/search/", {"q": "ayuda"}).content.decode()
+    switcher = html.split('class="language-switcher"')[1].split("</nav>")[0]
+    assert re.findall(r'href="([^"]+)" hreflang="(\w+)"', switcher) == [
+        (f"/{code}/search/?q=ayuda", code) for code in ("en", "es", "pt", "ht", "ar")
     ]
