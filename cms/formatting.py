@@ -3,7 +3,7 @@
 import datetime
 
 from babel import Locale, dates, numbers
-from django.utils import translation
+from django.utils import timezone, translation
 
 # CLDR ships only placeholder month and day names for Haitian Creole ("M11"),
 # so we supply the real ones; everything else still comes from Babel.
@@ -66,6 +66,18 @@ def format_date_long(value, language_code=None):
     if isinstance(value, datetime.datetime):
         value = value.date()
     return dates.format_date(value, "long", locale=babel_locale(language_code))
+
+
+def format_moment(value, language_code=None):
+    """A moment as a date written out and a time, joined as the language joins them, in the
+    site's time zone ("7 de diciembre de 2026, 18:00", "7 ديسمبر 2026، 6:00 م")."""
+    locale = babel_locale(language_code)
+    local = timezone.localtime(value)
+    pattern = str(locale.datetime_formats["medium"]).replace("'", "")
+    time = dates.format_time(local.time(), "short", locale=locale)
+    return pattern.replace("{1}", format_date_long(local.date(), language_code)).replace(
+        "{0}", time
+    )
 
 
 def format_number(value, language_code=None):

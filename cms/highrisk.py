@@ -44,6 +44,7 @@ WHAT = {
     "link": _("Link in text"),
     "address": _("Address"),
     "field": _("Reporting service"),
+    "alert": _("Alert"),
 }
 # How a phone fact's value starts ("call: (203) 854-3011"); apps add their own kinds.
 PHONE_KINDS = {"call": _("Call"), "text": _("Text (SMS)")}

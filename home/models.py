@@ -25,6 +25,7 @@ from cms.models import ReviewDates, Source
 from cms.privacy import public
 from cms.versions import OfflineVersioned
 
+from .alerts import AlertFields
 from .blocks import HelpLinksBlock, TopicBodyBlock
 
 
@@ -34,8 +35,9 @@ def plain_text(html):
     return " ".join(strip_tags(spaced).split())
 
 
-class HomePage(OfflineVersioned, Page):
-    """The front door of one language: a short intro, "get help now" contacts, featured topics."""
+class HomePage(AlertFields, OfflineVersioned, Page):
+    """The front door of one language: a short intro, "get help now" contacts, featured topics,
+    and the language's site-wide alert (home.alerts)."""
 
     intro = RichTextField(features=LIMITED_FEATURES, blank=True, verbose_name=_("intro"))
     help_links = StreamField(
@@ -53,6 +55,7 @@ class HomePage(OfflineVersioned, Page):
     content_panels = [
         HighRiskPanel(),
         *Page.content_panels,
+        *AlertFields.alert_panels,
         FieldPanel("intro"),
         FieldPanel("help_links"),
         FieldPanel("featured"),
@@ -124,8 +127,9 @@ class TopicIndexPage(OfflineVersioned, Page):
         return context
 
 
-class TopicPage(OfflineVersioned, ReviewDates, Page):
-    """One subject (a law, a clinic, how to report) answered as questions, with contacts."""
+class TopicPage(AlertFields, OfflineVersioned, ReviewDates, Page):
+    """One subject (a law, a clinic, how to report) answered as questions, with contacts, and
+    an alert of its own (home.alerts)."""
 
     summary = models.TextField(
         _("summary"),
@@ -145,6 +149,7 @@ class TopicPage(OfflineVersioned, ReviewDates, Page):
     content_panels = [
         HighRiskPanel(),
         *Page.content_panels,
+        *AlertFields.alert_panels,
         FieldPanel("summary"),
         FieldPanel("body"),
         InlinePanel("sources", heading=_("Sources"), label=_("Source")),
@@ -164,6 +169,10 @@ class TopicPage(OfflineVersioned, ReviewDates, Page):
 
     class Meta:
         verbose_name = _("topic page")
+
+    def page_alert(self):
+        """This page's own alert while it holds (the site-wide one comes from the home page)."""
+        return self.holding_alert()
 
     def questions(self):
         """The page's questions in order, with the anchor each one's heading carries."""

@@ -93,6 +93,11 @@ class ServiceView:
         return "" if self.text_language == self.language_code else self.text_language
 
     @property
+    def lang_direction(self):
+        """Their direction ("ltr" for English words on an Arabic page), to go with it."""
+        return languages.direction(self.text_language)
+
+    @property
     def phones(self):
         return list(self.structure.phones.all())
 
@@ -145,6 +150,21 @@ class ServiceView:
             now=self.now,
             language_code=self.language_code,
         )
+
+    @property
+    def status_line(self):
+        """(state, words) under the name: the open status where hours mean something (known
+        hours, or a place to go to); else how the service is reached, rather than "hours not
+        known" over a phone line or a website."""
+        status = self.status
+        if status.state == "unknown" and not self.structure.service_locations.all():
+            if self.call_phones:
+                return {"state": "phone", "text": _("Phone line")}
+            if self.text_phones:
+                return {"state": "text", "text": _("Text line")}
+            if self.structure.url:
+                return {"state": "online", "text": _("Online")}
+        return {"state": status.state, "text": status.describe()}
 
     @property
     def weekly_hours(self):
@@ -391,9 +411,10 @@ BLOCK_LIMIT = 8
 
 
 def with_contact_structure(queryset):
-    """What a compact service card needs: phones and hours (three queries)."""
+    """What a compact service card needs: phones, hours and whether it has a place (four
+    queries)."""
     return queryset.select_related("organization").prefetch_related(
-        "phones", "opening_hours", "exceptions"
+        "phones", "opening_hours", "exceptions", "service_locations"
     )
 
 
@@ -406,7 +427,7 @@ def services_for_block(chosen, category, language_code, request=None, limit=BLOC
             for service in chosen
             if service.structure.live and service.structure.status != Service.Status.DEFUNCT
         ]
-        prefetch_related_objects(sources, "opening_hours", "exceptions")
+        prefetch_related_objects(sources, "opening_hours", "exceptions", "service_locations")
     elif category:
         queryset = Service.objects.listed().filter(categories__code=category)
         sources = list(

@@ -116,6 +116,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "wagtail.contrib.settings.context_processors.settings",
+                "services.context_processors.directory",
+                "home.context_processors.site_alert",
             ],
         },
     },

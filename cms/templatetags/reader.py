@@ -1,6 +1,8 @@
-"""Reader-page template tags: language links, Babel dates, JSON-LD, safe link targets."""
+"""Reader-page template tags: language links, Babel dates, JSON-LD, safe link targets, numbers
+kept left to right inside right-to-left text."""
 
 import json
+import re
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
@@ -11,7 +13,7 @@ from django.utils.safestring import mark_safe
 from wagtail.models import Page
 
 from cms import languages
-from cms.formatting import format_date_long, format_number
+from cms.formatting import format_date_long, format_moment, format_number
 from cms.freshness import is_outdated, synced_at
 from cms.sanitize import safe_link
 
@@ -105,6 +107,14 @@ def babel_date(value, language_code=None):
 
 
 @register.filter
+def babel_moment(value, language_code=None):
+    """A moment written out in the reader's language ("7 de diciembre de 2026, 18:00")."""
+    if not value:
+        return ""
+    return format_moment(value, language_code)
+
+
+@register.filter
 def babel_number(value, language_code=None):
     """A number in the reader's digits and grouping ("1,234", "1.234")."""
     if value is None or value == "":
@@ -124,3 +134,26 @@ def jsonld(data):
     payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
     payload = payload.translate(_JSON_SCRIPT_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))  # noqa: S308
+
+
+# A phone number, a date or a code written as groups of digits joined by spaces, dots,
+# hyphens or slashes, in or out of brackets: "(203) 854-3011", "1-888-373-7888", "2/12/2026".
+# Inside right-to-left text the Unicode bidi algorithm lays such a run out group by group
+# from the right ("3011-854 (203)"); isolated, it reads as written.
+_NUMBER_RUN = re.compile(r"(?<![\w+])\+?\(?\d+\)?(?:[ .\-/]\(?\d+\)?)+(?![\w])")
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+@register.filter(is_safe=True)
+def isolated(html):
+    """Rich text with every number run isolated left to right, and kept on one line
+    (`<span class="num" dir="ltr">`), on
+    right-to-left pages; unchanged on left-to-right ones. Only text between tags is read,
+    never an attribute."""
+    html = "" if html is None else str(getattr(html, "__html__", lambda: html)())
+    if not translation.get_language_bidi():
+        return mark_safe(html)  # noqa: S308 (rich text, already safe)
+    parts = _TAG.split(html)
+    for index in range(0, len(parts), 2):  # the text between tags
+        parts[index] = _NUMBER_RUN.sub(r'<span class="num" dir="ltr">\g<0></span>', parts[index])
+    return mark_safe("".join(parts))  # noqa: S308 (only markup of our own added)

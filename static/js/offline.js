@@ -3,6 +3,10 @@
  * Without JavaScript or service workers, pages still work online and none of this shows. */
 (function () {
   "use strict";
+  /* A saved copy keeps the alerts it was saved with: one that has ended is hidden. */
+  [].forEach.call(document.querySelectorAll("[data-alert-until]"), function (alert) {
+    if (Date.parse(alert.getAttribute("data-alert-until")) <= Date.now()) alert.hidden = true;
+  });
   if (!("serviceWorker" in navigator) || !("caches" in window)) return;
   var lang = document.documentElement.lang;
 

@@ -7,6 +7,7 @@ def test_filter_without_javascript_then_tap_to_call(browser, demo_server):
     context = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 740})
     page = context.new_page()
     page.goto(demo_server + "/es/servicios/")
+    page.locator(".filters summary").click()  # the filters are folded until asked for
     page.get_by_label("Gratis").check()
     page.get_by_label("Confidencial").check()
     page.get_by_role("button", name=re.compile("Mostrar")).click()
@@ -23,6 +24,7 @@ def test_free_confidential_open_now_spanish_speaking_tap_to_call(page, demo_serv
     # The demo server adds one free, confidential, Spanish-speaking line open 24 hours
     # (the seed names no languages spoken); open-now uses the site's clock.
     page.goto("/es/servicios/")
+    page.locator(".filters summary").click()
     page.get_by_label("Gratis").check()
     page.get_by_label("Confidencial").check()
     page.get_by_label("Abierto ahora").check()

@@ -2,6 +2,7 @@
 
 import json
 import re
+import time
 import urllib.request
 
 import pytest
@@ -189,3 +190,37 @@ def test_a_new_version_is_offered_never_forced(phone, demo_server):
     assert tab.evaluate(READY) == "activated"
     assert tab.evaluate("navigator.serviceWorker.controller.scriptURL") == first
     assert not tab.locator("[data-update-banner]").is_visible()
+
+
+def set_alert(demo_server, slug, text, seconds):
+    """An editor's alert on a Spanish topic page, holding for `seconds` from now."""
+    demo_server.manage(
+        "shell",
+        "-c",
+        "import datetime\n"
+        "from django.utils import timezone\n"
+        "from home.models import TopicPage\n"
+        f"p = TopicPage.objects.get(slug='{slug}', locale__language_code='es')\n"
+        f"p.alert = {text!r}\n"
+        f"p.alert_until = timezone.now() + datetime.timedelta(seconds={seconds})\n"
+        "p.save_revision().publish()",
+    )
+
+
+def test_a_saved_copy_hides_an_alert_once_it_has_ended(phone, demo_server):
+    url = "/es/temas/trabajo-legal/"
+    set_alert(demo_server, "trabajo-legal", "La línea está cerrada hoy.", 20)
+    ends = time.monotonic() + 20
+    try:
+        tab = first_visit(phone, url)
+        tab.goto(url)  # now through the worker, which keeps the page
+        alert = tab.locator(".site-alert")
+        assert "La línea está cerrada hoy." in alert.inner_text()
+        time.sleep(max(0, ends - time.monotonic()) + 1)
+        phone.set_offline(True)
+        tab.goto(url)
+        assert tab.locator("[data-offline-notice]").is_visible()  # the saved copy
+        assert tab.locator("h1").count() == 1 and not alert.is_visible()
+    finally:
+        phone.set_offline(False)
+        set_alert(demo_server, "trabajo-legal", "", 0)

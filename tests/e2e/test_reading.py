@@ -7,6 +7,13 @@ def test_language_switcher_by_keyboard_reaches_the_same_page_in_spanish(page):
     page.goto("/en/topics/reporting/")
     for _ in range(30):
         page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.closest('.language-switcher summary') !== null"):
+            break
+    else:
+        raise AssertionError("the language choice was never reached with Tab")
+    page.keyboard.press("Enter")  # opens the list
+    for _ in range(10):
+        page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.getAttribute('hreflang')") == "es":
             break
     else:

@@ -26,7 +26,7 @@ def test_every_page_has_skip_link_exit_control_and_emergency_strip(reader):
             r'<a class="exit-this-page__button" href="https://www.bbc.co.uk/weather"', html
         )
         assert 'rel="nofollow noreferrer" data-exit-this-page' in html
-        assert '<a href="tel:911">' in html
+        assert '<a class="emergency-strip__call" href="tel:911">' in html
 
 
 def test_exit_destination_and_emergency_number_come_from_site_settings(reader):
@@ -36,7 +36,10 @@ def test_exit_destination_and_emergency_number_come_from_site_settings(reader):
     settings.save()
     html = reader.get("/es/").content.decode()
     assert 'href="https://weather.example.org/" rel="nofollow noreferrer"' in html
-    assert '<a href="tel:112">Llame al 112</a>' in html
+    assert (
+        'href="tel:112"><span>¿En peligro inmediato?</span> <strong>Llame al 112</strong></a>'
+        in html
+    )
 
 
 def test_exit_control_and_strip_are_translated(reader):

@@ -70,7 +70,7 @@ def test_get_help_block_shows_chosen_services_in_the_readers_language(reader, ho
     html = reader.get(spanish.url).content.decode()
     assert "Línea de denuncias" in html
     assert html.index("Línea de denuncias") < html.index("Another line")
-    assert 'lang="en">Another line' in html
+    assert 'lang="en" dir="ltr">Another line' in html
 
 
 def test_contact_block_takes_its_number_from_the_service(reader, hotline):
