@@ -95,10 +95,21 @@ class Loader:
         found = {}
         if not keys:
             return found
+        # Only what a translation's entry shows and its URL needs: a response of 50 pages
+        # reads some 250 of them, and a whole Page is costly to make.
         for page in (
             visible_pages()
             .filter(translation_key__in=keys)
             .select_related("locale")
+            .only(
+                "id",
+                "title",
+                "url_path",
+                "path",
+                "depth",
+                "translation_key",
+                "locale__language_code",
+            )
             .order_by("locale__language_code")
         ):
             found.setdefault(page.translation_key, []).append(page)
@@ -177,7 +188,12 @@ class Loader:
         return self.request.build_absolute_uri(reverse("api_hsds_service", args=[str(key)]))
 
     def page_url(self, pk):
-        return self.request.build_absolute_uri(reverse("waymark_api:pages:detail", args=[pk]))
+        # Reversed once per response: the detail route differs only by the id.
+        if not hasattr(self, "_page_url"):
+            self._page_url = self.request.build_absolute_uri(
+                reverse("waymark_api:pages:detail", args=[0])
+            ).removesuffix("/0/")
+        return f"{self._page_url}/{pk}/"
 
     def translations(self, page):
         return [
