@@ -50,7 +50,7 @@ from django.core.cache import cache, caches
 from django.db import close_old_connections, connection, transaction
 from django.db.models import F, Q
 from django.db.models.signals import post_delete, post_save
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from wagtail.contrib.frontend_cache.backends import HTTPBackend
 from wagtail.contrib.frontend_cache.backends.http import PurgeRequest
@@ -113,6 +113,22 @@ def _first_generation(store, key):
     if not store.add(key, value, None):
         value = store.get(key) or value
     return value
+
+
+def kept_for_language(name, request, make, seconds=3600):
+    """What `make(language_code)` finds for the active reader language (the directory's
+    address, the site-wide alert: never None), kept per language and host until that
+    language's generation moves. A publish that changes it is seen at once, and a page view
+    in the steady state asks the database nothing more. {} outside the reader languages."""
+    code = translation.get_language()
+    if not languages.is_known(code):
+        return {}
+    key = f"{name}:{code}:{request.get_host()}:{generation(code)}"
+    found = cache.get(key)
+    if found is None:
+        found = make(code)
+        cache.set(key, found, seconds)
+    return found
 
 
 def current_generations(codes):
