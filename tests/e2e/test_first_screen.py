@@ -75,3 +75,29 @@ def test_the_language_choice_is_one_line_and_opens_without_javascript(browser, d
     tab.wait_for_url("**/es/temas/denunciar/")
     assert tab.locator("html").get_attribute("lang") == "es"
     context.close()
+
+
+@pytest.mark.parametrize("width", [320, 360])
+def test_the_language_choice_and_exit_never_overlap(browser, demo_server, width):
+    context = browser.new_context(viewport={"width": width, "height": 740}, base_url=demo_server)
+    tab = context.new_page()
+    overlapping = []
+    for code in sorted(HOME_AND_PAGES):
+        tab.goto(f"/{code}/")
+        boxes = tab.evaluate(
+            """() => ['.language-switcher summary', '.exit-this-page__button'].map(selector => {
+                const element = document.querySelector(selector);
+                const box = element.getBoundingClientRect();
+                return [box.left, box.right, box.top, box.bottom, element.scrollWidth, box.width];
+            })"""
+        )
+        (
+            (a_left, a_right, a_top, a_bottom, a_content, a_width),
+            (b_left, b_right, b_top, b_bottom, _, _),
+        ) = boxes
+        apart = a_right <= b_left or b_right <= a_left or a_bottom <= b_top or b_bottom <= a_top
+        inside = min(a_left, b_left) >= 0 and max(a_right, b_right) <= width
+        if not (apart and inside and a_content <= a_width + 1):
+            overlapping.append((code, boxes))
+    context.close()
+    assert overlapping == []
