@@ -1,5 +1,8 @@
 """Response headers that protect readers: resource isolation, feature lock-down, admin CSP;
-and the language middleware, which leaves paths outside every language alone."""
+the language middleware, which leaves paths outside every language alone; and reader pages
+without the templates' indentation."""
+
+import re
 
 from django.conf import settings
 from django.contrib import messages
@@ -103,3 +106,41 @@ class StorageFailureMessage:
             return JsonResponse({"success": False, "error_message": message})
         messages.error(request, message)
         return HttpResponseRedirect(request.get_full_path(), status=303)
+
+
+_KEEP_AS_WRITTEN = re.compile(rb"<(pre|textarea)\b.*?</\1\s*>", re.S | re.I)
+_INDENT = re.compile(rb"\n[ \t]*(?:\n[ \t]*)*")
+
+
+def compact_html(html):
+    """HTML without the templates' indentation and blank lines (a newline stays wherever
+    there was one, so no words run together); <pre> and <textarea> keep theirs."""
+    out, last = [], 0
+    for kept in _KEEP_AS_WRITTEN.finditer(html):
+        out.append(_INDENT.sub(b"\n", html[last : kept.start()]))
+        out.append(kept.group())
+        last = kept.end()
+    out.append(_INDENT.sub(b"\n", html[last:]))
+    return b"".join(out)
+
+
+class CompactReaderHtml:
+    """Reader pages without the templates' indentation: about a sixth of a page's bytes,
+    which phones pay for online and keep offline (the first visit saves a language's
+    essentials within 100 KB). Staff pages are left as they are."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.get("Content-Type", "").startswith("text/html")
+            and not getattr(response, "streaming", False)
+            and not request.path.startswith(settings.WAYMARK_ADMIN_PATH)
+            and not response.has_header("Content-Encoding")
+        ):
+            response.content = compact_html(response.content)
+            if response.has_header("Content-Length"):
+                response["Content-Length"] = str(len(response.content))
+        return response

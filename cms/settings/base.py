@@ -93,6 +93,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "cms.middleware.SecurityHeadersMiddleware",
     "reader.offline.RecordPageSizes",
+    # Inside RecordPageSizes and the page cache: they keep the compacted page.
+    "cms.middleware.CompactReaderHtml",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, as django-axes asks: it answers for locked-out sign-in attempts.
     "axes.middleware.AxesMiddleware",
