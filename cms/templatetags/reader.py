@@ -146,11 +146,10 @@ _TAG = re.compile(r"(<[^>]*>)")
 
 @register.filter(is_safe=True)
 def isolated(html):
-    """Rich text with every number run isolated left to right, and kept on one line
-    (`<span class="num" dir="ltr">`), on
-    right-to-left pages; unchanged on left-to-right ones. Only text between tags is read,
-    never an attribute."""
-    html = "" if html is None else str(getattr(html, "__html__", lambda: html)())
+    """Rich text with every number run isolated left to right and kept on one line
+    (`<span class="num" dir="ltr">`) on right-to-left pages; unchanged on left-to-right
+    ones. Only text between tags is read, never an attribute."""
+    html = "" if html is None else str(html)  # rich text (RichText) renders itself
     if not translation.get_language_bidi():
         return mark_safe(html)  # noqa: S308 (rich text, already safe)
     parts = _TAG.split(html)

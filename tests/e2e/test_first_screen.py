@@ -27,6 +27,13 @@ def every_page_type(code):
     ]
 
 
+def phone(browser, demo_server, width=360, **options):
+    """A browser context the size of a phone `width` pixels wide, on the demo."""
+    return browser.new_context(
+        viewport={"width": width, "height": 740}, base_url=demo_server, **options
+    )
+
+
 FIRST_SCREEN = """() => {
     const h1 = document.querySelector("h1").getBoundingClientRect();
     const call = document.querySelector(".emergency-strip a[href^='tel:']").getBoundingClientRect();
@@ -45,7 +52,7 @@ def test_the_title_and_the_emergency_number_are_on_the_first_screen(page, code):
 
 @pytest.mark.parametrize("width", [320, 360])
 def test_nothing_scrolls_sideways(browser, demo_server, width):
-    context = browser.new_context(viewport={"width": width, "height": 740}, base_url=demo_server)
+    context = phone(browser, demo_server, width)
     tab = context.new_page()
     wide = []
     for code in sorted(HOME_AND_PAGES):
@@ -61,9 +68,7 @@ def test_nothing_scrolls_sideways(browser, demo_server, width):
 
 
 def test_the_language_choice_is_one_line_and_opens_without_javascript(browser, demo_server):
-    context = browser.new_context(
-        viewport={"width": 360, "height": 740}, base_url=demo_server, java_script_enabled=False
-    )
+    context = phone(browser, demo_server, java_script_enabled=False)
     tab = context.new_page()
     tab.goto("/ar/topics/reporting/")
     spanish = tab.locator(".language-switcher a[hreflang='es']")
@@ -79,7 +84,7 @@ def test_the_language_choice_is_one_line_and_opens_without_javascript(browser, d
 
 @pytest.mark.parametrize("width", [320, 360])
 def test_the_language_choice_and_exit_never_overlap(browser, demo_server, width):
-    context = browser.new_context(viewport={"width": width, "height": 740}, base_url=demo_server)
+    context = phone(browser, demo_server, width)
     tab = context.new_page()
     overlapping = []
     for code in sorted(HOME_AND_PAGES):
