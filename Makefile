@@ -8,7 +8,7 @@ export PORT ?= 8000
 PYTEST_ARGS ?=
 export DJANGO_SETTINGS_MODULE ?= cms.settings.dev
 
-.PHONY: run prod test bench faults lint format setup-db clean
+.PHONY: run prod test bench profile faults lint format setup-db clean
 
 # The venv is rebuilt only when a requirements file changes.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -49,6 +49,13 @@ bench: $(VENV)/.installed
 	bash deploy/machine.sh postgresql-client varnish nginx-light wrk
 	$(PY) manage.py compile_translations
 	$(PY) -m bench.run
+
+# Where one page's uncached render spends its time: make profile PAGE=/es/temas/denunciar/
+# (PAGES=10000 grows the benchmark database first); writes profile/<page>.txt and .html.
+profile: $(VENV)/.installed
+	bash deploy/machine.sh postgresql-client redis-server
+	$(PY) manage.py compile_translations
+	$(PY) -m bench.profile "$(PAGE)"
 
 # Faults under readers (Redis, PostgreSQL, a killed publisher and worker, Varnish), each on
 # servers of its own on loopback (a few minutes); writes docs/faults.md.
