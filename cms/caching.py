@@ -36,11 +36,14 @@ Faults cost readers nothing they can see:
 import datetime
 import hashlib
 import logging
+import os
 import re
 import threading
 import time
 import uuid
+from collections import OrderedDict
 from contextvars import ContextVar
+from pathlib import Path
 from urllib.error import HTTPError, URLError
 from urllib.parse import urlsplit, urlunsplit
 from urllib.request import urlopen
@@ -62,6 +65,8 @@ log = logging.getLogger(__name__)
 
 CACHE_HEADER = "X-Waymark-Cache"
 _valid_until = ContextVar("waymark_valid_until", default=None)
+# Each language's generation as this request first read it (set by ReaderPageCache).
+_generations = ContextVar("waymark_generations", default=None)
 CACHE_RETRY_SECONDS = 2.0  # after a failure, the page cache is not asked for this long
 _cache_broken_until = [0.0]
 
@@ -115,6 +120,90 @@ def _first_generation(store, key):
     return value
 
 
+def _memo_generation(store, code, key):
+    """(generation, entry under `key`) in one cache round trip; a generation already read in
+    this request (ReaderPageCache) is used again, so a page with fragments reads it once."""
+    memo = _generations.get()
+    if memo is not None and code in memo:
+        return memo[code], store.get(key)
+    generation_key = _generation_key(code)
+    found = store.get_many([generation_key, key])
+    current = found.get(generation_key) or _first_generation(store, generation_key)
+    if memo is not None:
+        memo[code] = current
+    return current, found.get(key)
+
+
+class _Recent:
+    """This process's copies of recently kept parts, so a page's dozen parts cost no cache
+    round trip each: an entry is used only under the generation it was made in, which is read
+    from the shared cache once per request, so a publish on another app server is seen at once.
+    Bounded (least recently used out first); gunicorn's threads share it, and share the values:
+    nobody changes a value they were given."""
+
+    def __init__(self, size=2000):
+        self.size, self.entries, self.lock = size, OrderedDict(), threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is not None:
+                self.entries.move_to_end(key)
+            return entry
+
+    def put(self, key, entry):
+        with self.lock:
+            self.entries[key] = entry
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+
+_recent = _Recent()
+
+
+def _usable(entry, current, now):
+    return entry is not None and entry[0] == current and (entry[2] is None or entry[2] > now)
+
+
+def _kept(key, code, make, seconds):
+    """What `make()` returns, kept under `key` while `code`'s generation stays where it was when
+    this began, and until any moment `make` noted with `valid_until` (noted again on a hit).
+    The generation is read before `make` reads the database, so a change committed meanwhile
+    moves it on and what was made is never used. Without the cache, `make()` every time."""
+    try:
+        store = _store()
+        memo = _generations.get() or {}
+        local = _recent.get(key) if code in memo else None
+        if _usable(local, memo.get(code), time.time()):
+            current, entry = memo[code], local
+        else:
+            current, entry = _memo_generation(store, code, key)
+    except CacheUnavailable:
+        return make()
+    except Exception as error:
+        _cache_failed(error)
+        return make()
+    now = time.time()
+    if _usable(entry, current, now):
+        _recent.put(key, entry)
+        if entry[2] is not None:
+            valid_until(datetime.datetime.fromtimestamp(entry[2], datetime.UTC))
+        return entry[1]
+    value, expires_at = _made(lambda _index: make(), None)
+    if expires_at is not None:
+        valid_until(datetime.datetime.fromtimestamp(expires_at, datetime.UTC))
+        seconds = min(seconds, int(expires_at - now))
+    if seconds > 0:
+        entry = (current, value, expires_at)
+        _recent.put(key, entry)
+        try:
+            store.set(key, entry, seconds)
+        except Exception as error:
+            _cache_failed(error)
+    return value
+
+
 def kept_for_language(name, request, make, seconds=3600):
     """What `make(language_code)` finds for the active reader language (the directory's
     address, the site-wide alert: never None), kept per language and host until that
@@ -123,12 +212,154 @@ def kept_for_language(name, request, make, seconds=3600):
     code = translation.get_language()
     if not languages.is_known(code):
         return {}
-    key = f"{name}:{code}:{request.get_host()}:{generation(code)}"
-    found = cache.get(key)
-    if found is None:
-        found = make(code)
-        cache.set(key, found, seconds)
-    return found
+    key = f"{name}:{code}:{request.get_host()}"
+    return _kept(key, code, lambda: make(code), seconds)
+
+
+_SKIPPED_FOLDERS = {".venv", ".git", "node_modules", "tests", "media", "staticfiles", "__pycache__"}
+_code_version = []
+
+
+def code_version():
+    """A fingerprint of what renders kept parts: the project's Python, templates and compiled
+    catalogues, and the static files' manifest (hashed file names). A deploy that changes any
+    of them starts new keys, so no part made by the old code is shown by the new (the parts
+    are kept far longer than whole pages). Computed once per process."""
+    if not _code_version:
+        digest = hashlib.sha256()
+        root = Path(settings.BASE_DIR)
+        found = []
+        for folder, subfolders, files in os.walk(root):
+            subfolders[:] = sorted(name for name in subfolders if name not in _SKIPPED_FOLDERS)
+            found += [
+                Path(folder, name) for name in files if name.endswith((".py", ".html", ".mo"))
+            ]
+        manifest = Path(settings.STATIC_ROOT or root / "staticfiles", "staticfiles.json")
+        for path in sorted(found) + ([manifest] if manifest.exists() else []):
+            digest.update(
+                str(path.relative_to(root) if path.is_relative_to(root) else path).encode()
+            )
+            digest.update(path.read_bytes())
+        _code_version.append(digest.hexdigest()[:12])
+    return _code_version[0]
+
+
+def kept_fragment(request, name, parts, make):
+    """Part of a reader page (`make()`: HTML, or what a template shows), kept per language,
+    scheme, host and `parts` (the page or service and its version) until the language's
+    generation moves, as the page cache keeps whole pages: every publish that could change
+    it forgets it. Pages served with a page cache miss (a search, a directory filter, the
+    first view after a publish elsewhere) then render only what no page of that language
+    has rendered since. Made afresh for previews and other drafts (`request.is_preview`),
+    outside the reader languages, and with WAYMARK_FRAGMENT_CACHE_SECONDS at 0."""
+    code = translation.get_language()
+    seconds = settings.WAYMARK_FRAGMENT_CACHE_SECONDS
+    if (
+        seconds <= 0
+        or request is None
+        or getattr(request, "is_preview", False)
+        or not languages.is_known(code)
+    ):
+        return make()
+    return _kept(_fragment_key(request, name, code, parts), code, make, seconds)
+
+
+def _fragment_key(request, name, code, parts):
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
+    where = f"{request.scheme}://{request.get_host()}"
+    return f"fragment:{code_version()}:{name}:{code}:{where}:{digest}"
+
+
+def kept_many(request, name, parts_list, prepare):
+    """kept_fragment for a list of parts at once (a page of service cards): those kept are
+    found in one cache round trip at most, and `prepare(indices)` loads what the others need
+    in one batch and returns `make(index)`, which makes one of them. Each is kept with the
+    moment it stops being true (valid_until), as kept_fragment keeps it."""
+    code = translation.get_language()
+    seconds = settings.WAYMARK_FRAGMENT_CACHE_SECONDS
+    everything = list(range(len(parts_list)))
+    found = None
+    if (
+        seconds > 0
+        and request is not None
+        and not getattr(request, "is_preview", False)
+        and languages.is_known(code)
+    ):
+        keys = [_fragment_key(request, name, code, parts) for parts in parts_list]
+        found = _find_kept(keys, code)
+    if found is None:  # not kept here, or the cache is away: everything is made
+        make = prepare(everything)
+        return [make(index) for index in everything]
+    store, current, entries = found
+    values, now = {}, time.time()
+    for index, entry in entries.items():
+        values[index] = entry[1]
+        if entry[2] is not None:
+            valid_until(datetime.datetime.fromtimestamp(entry[2], datetime.UTC))
+    missing = [index for index in everything if index not in entries]
+    made = {}
+    if missing:
+        make = prepare(missing)
+        for index in missing:
+            values[index], expires_at = _made(make, index)
+            if expires_at is not None:
+                valid_until(datetime.datetime.fromtimestamp(expires_at, datetime.UTC))
+            if expires_at is None or expires_at > now + 1:
+                made[keys[index]] = (current, values[index], expires_at)
+    if made:
+        for key, entry in made.items():
+            _recent.put(key, entry)
+        # One expiry for the batch: the shortest any of them needs.
+        ends = [int(entry[2] - now) for entry in made.values() if entry[2] is not None]
+        try:
+            store.set_many(made, min([seconds, *ends]))
+        except Exception as error:
+            _cache_failed(error)
+    return [values[index] for index in everything]
+
+
+def _find_kept(keys, code):
+    """(store, current generation, {index: entry}) for the keys kept under the generation, from
+    this process's copies and then one cache round trip; None when the cache is away."""
+    try:
+        store = _store()
+        memo = _generations.get()
+        if memo is not None and code in memo:
+            current = memo[code]
+        else:
+            current = generation(code)
+            if memo is not None:
+                memo[code] = current
+        now = time.time()
+        entries = {}
+        for index, key in enumerate(keys):
+            local = _recent.get(key)
+            if _usable(local, current, now):
+                entries[index] = local
+        rest = [index for index in range(len(keys)) if index not in entries]
+        if rest:
+            stored = store.get_many([keys[index] for index in rest])
+            for index in rest:
+                entry = stored.get(keys[index])
+                if _usable(entry, current, now):
+                    entries[index] = entry
+                    _recent.put(keys[index], entry)
+        return store, current, entries
+    except CacheUnavailable:
+        return None
+    except Exception as error:
+        _cache_failed(error)
+        return None
+
+
+def _made(make, index):
+    """(make(index), the moment it noted with valid_until or None)."""
+    holder = [None]
+    token = _valid_until.set(holder)
+    try:
+        return make(index), holder[0]
+    finally:
+        _valid_until.reset(token)
 
 
 def current_generations(codes):
@@ -415,11 +646,13 @@ class ReaderPageCache:
             except CacheUnavailable:
                 code = None  # served without the page cache
         token = _valid_until.set([None])
+        memo = _generations.set({code: current} if code is not None else {})
         try:
             response = self.get_response(request)
             expires_at = _valid_until.get()[0]
         finally:
             _valid_until.reset(token)
+            _generations.reset(memo)
         if not _is_cacheable(response):
             return response
         response["Cache-Control"] = cache_control(expires_at)

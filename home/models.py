@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.utils import translation
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -70,8 +71,12 @@ class HomePage(AlertFields, OfflineVersioned, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["topic_index"] = TopicIndexPage.objects.child_of(self).live().first()
-        context["featured_topics"] = self.featured_topics()
+        # Read only if the template renders them: the page's body is kept between views
+        # (cms.caching.kept_fragment), and then neither is asked for.
+        context["topic_index"] = SimpleLazyObject(
+            lambda: TopicIndexPage.objects.child_of(self).live().first()
+        )
+        context["featured_topics"] = SimpleLazyObject(self.featured_topics)
         return context
 
     def featured_topics(self):

@@ -12,10 +12,12 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Exists, F, OuterRef, Prefetch, Subquery, prefetch_related_objects
 from django.db.models.functions import Coalesce, Lower
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from cms import languages
+from cms.caching import kept_for_language, kept_many
 from cms.formatting import format_date_long
 from cms.sanitize import safe_link
 
@@ -256,16 +258,21 @@ class ServiceView:
 DAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 
-def with_structure(queryset):
-    """Load everything a service card shows in a fixed number of queries."""
-    return queryset.select_related("organization").prefetch_related(
+def structure_lookups():
+    """What a service card shows besides the service's row, as prefetch lookups."""
+    return [
         "phones",
         "opening_hours",
         "exceptions",
         "categories",
         "languages",
         Prefetch("service_locations", queryset=ServiceLocation.objects.select_related("location")),
-    )
+    ]
+
+
+def with_structure(queryset):
+    """Load everything a service card shows in a fixed number of queries."""
+    return queryset.select_related("organization").prefetch_related(*structure_lookups())
 
 
 def localize(sources, language_code, now=None, url_for=None):
@@ -359,9 +366,11 @@ def directory_page_context(request, url_for, now=None):
     """Context for the directory: the filter form, one page of services, the paginator."""
     now = now or timezone.now()
     language_code = translation.get_language()
-    form = DirectoryFilterForm(request.GET or None, spoken_language_codes(), language_code)
+    # The same for every page of results until a service changes (the generation moves).
+    spoken = kept_for_language("spoken-languages", request, lambda _code: spoken_language_codes())
+    form = DirectoryFilterForm(request.GET or None, spoken, language_code)
     if form.is_bound and not form.is_valid():
-        return {"filter_form": form, "services": [], "page_obj": None, "invalid": True}
+        return {"filter_form": form, "cards": [], "page_obj": None, "invalid": True}
     cleaned = form.cleaned_data if form.is_bound else {}
     queryset = ordered_by_local_name(filtered_services(cleaned, now), language_code)
     paginator = Paginator(queryset, PAGE_SIZE)
@@ -369,24 +378,47 @@ def directory_page_context(request, url_for, now=None):
     if number > max(paginator.num_pages, 1):
         return {
             "filter_form": form,
-            "services": [],
+            "cards": [],
             "page_obj": None,
             "invalid": True,
             "page_missing": True,
         }
     page_obj = paginator.page(number)
-    sources = list(with_structure(page_obj.object_list))
-    page_obj.object_list = sources  # evaluated once, with everything it shows
+    sources = list(page_obj.object_list.select_related("organization"))
+    page_obj.object_list = sources  # evaluated once
     query = request.GET.copy()
     query.pop("page", None)
     return {
         "filter_form": form,
-        "services": localize(sources, language_code, now, url_for),
+        "cards": service_cards(request, sources, language_code, now, url_for),
         "page_obj": page_obj,
         "query_without_page": query.urlencode(),
         "now": now,
         "invalid": False,
     }
+
+
+def service_cards(request, sources, language_code, now, url_for):
+    """Each source service's card (HTML) in the reader's language, kept per service and
+    language until a publish in that language (cms.caching.kept_many): a directory filter or
+    page shows cards other pages of results already made, and loads what a card shows
+    (phones, hours, places, translation) only for those not kept yet, in one batch."""
+
+    def prepare(indices):
+        wanted = [sources[index] for index in indices]
+        prefetch_related_objects(wanted, *structure_lookups())
+        views = dict(zip(indices, localize(wanted, language_code, now, url_for), strict=True))
+        # No request: a card shows the service alone (no context processor is needed).
+        return lambda index: render_to_string(
+            "components/service_card.html", {"service": views[index]}
+        )
+
+    return kept_many(
+        request,
+        "service-card",
+        [(source.pk, source.last_published_at, url_for(source)) for source in sources],
+        prepare,
+    )
 
 
 def service_detail_context(service, request, preview=False, now=None):

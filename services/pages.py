@@ -8,13 +8,17 @@ models.py imports this module last, and these modules name each other by module
 whichever of them is imported first.
 """
 
+from django.db.models import prefetch_related_objects
 from django.http import Http404
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from cms.caching import kept_fragment
 from cms.fields import LIMITED_FEATURES
 from cms.highrisk import HighRiskPanel
 from cms.versions import VERSION_HEADER, OfflineVersioned, service_version
@@ -54,21 +58,46 @@ class ServiceDirectoryPage(OfflineVersioned, RoutablePageMixin, Page):
     @path("<slug:slug>/")
     def service(self, request, slug):
         service = (
-            directory.with_structure(Service.objects.sources().filter(live=True, slug=slug))
-            .prefetch_related("sources__document")
+            Service.objects.sources()
+            .filter(live=True, slug=slug)
+            .select_related("organization", "locale")
             .first()
         )
         if service is None:
             raise Http404
-        context = directory.service_detail_context(service, request)
-        context["service"].page_url = request.build_absolute_uri(self.service_url(service, request))
-        context["route_suffix"] = f"{slug}/"
+
+        now = timezone.now()
+
+        def view():
+            # Read only when the page's parts are not kept (cms.caching.kept_fragment).
+            prefetch_related_objects([service], *directory.structure_lookups(), "sources__document")
+            context = directory.service_detail_context(service, request, now=now)
+            shown = context["service"]
+            shown.page_url = request.build_absolute_uri(self.service_url(service, request))
+            return shown
+
+        shown = SimpleLazyObject(view)
+        # Kept with the service's parts: the version changes with the service and with its
+        # words in the reader's language, and a publish of either moves the generation.
+        version = kept_fragment(
+            request,
+            "service-version",
+            [service.pk, service.last_published_at],
+            lambda: service_version(
+                service, shown.text if shown.text is not shown.structure else None
+            ),
+        )
+        context = {
+            "service": shown,
+            "service_key": (service.pk, service.last_published_at),
+            "now": now,
+            "today": now.date(),
+            "route_suffix": f"{slug}/",
+        }
         response = self.render(
             request, context_overrides=context, template="services/service_detail.html"
         )
-        view = context["service"]
-        words = view.text if view.text is not view.structure else None
-        response.headers[VERSION_HEADER] = service_version(service, words)
+        response.headers[VERSION_HEADER] = version
         return response
 
 

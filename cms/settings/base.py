@@ -175,6 +175,12 @@ DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 # Reader pages (see cms/caching.py). The page cache keeps whole pages per language;
 # it needs a cache every app server shares (Redis), so it is off without REDIS_URL.
 WAYMARK_PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "900" if REDIS_URL else "0"))
+# Parts of reader pages (a topic's body, a service's card, the language links) kept between
+# pages until their language's generation moves (cms.caching.kept_fragment); shared by every
+# app server, so off without Redis like the page cache. FRAGMENT_CACHE_SECONDS=0 turns it off.
+WAYMARK_FRAGMENT_CACHE_SECONDS = int(
+    os.environ.get("FRAGMENT_CACHE_SECONDS", "86400" if REDIS_URL else "0")
+)
 # How long a CDN or reverse proxy may keep a reader page (it is purged on change),
 # and how long a browser may: not at all by default, since a browser cannot be
 # purged (a corrected hotline number must show on the next load) and the service

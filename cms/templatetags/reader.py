@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 from wagtail.models import Page
 
 from cms import languages
+from cms.caching import kept_fragment
 from cms.formatting import format_date_long, format_moment, format_number
 from cms.freshness import is_outdated, synced_at
 from cms.sanitize import safe_link
@@ -40,27 +41,15 @@ def language_links(context, page=None):
     language (search) sets `same_view_in_every_language`, and its links keep the query.
     """
     request = context.get("request")
-    translations = {}
-    rows = {}
+    translations, outdated_source = {}, None
     if isinstance(page, Page) and page.id:
-        for candidate in (
-            Page.objects.live()
-            .filter(translation_key=page.translation_key)
-            .select_related("locale")
-            .annotate(synced=synced_at())
-            .only(
-                "id",
-                "url_path",
-                "translation_key",
-                "last_published_at",
-                "has_unpublished_changes",
-                "live",
-                "locale__language_code",
-            )
-        ):
-            code = candidate.locale.language_code
-            rows[code] = candidate
-            translations[code] = candidate.get_url(request) + context.get("route_suffix", "")
+        suffix = context.get("route_suffix", "")
+        translations, outdated_source = kept_fragment(
+            request,
+            "language-links",
+            [page.pk, page.last_published_at, suffix],
+            lambda: _translations(page, request, suffix),
+        )
     current = translation.get_language()
     links = []
     for code, name in languages.names().items():
@@ -82,20 +71,72 @@ def language_links(context, page=None):
                 "is_translation": code in translations,
             }
         )
-    source, this = rows.get(languages.source()), rows.get(current)
+    if outdated_source is not None:
+        links = LanguageLinks(links)
+        links.outdated_source = outdated_source
+    return links
+
+
+def _translations(page, request, suffix):
+    """({language: URL of the page's live translation}, the source page's link and date when
+    this language's translation is behind it, else None), in one query."""
+    translations, rows = {}, {}
+    for candidate in (
+        Page.objects.live()
+        .filter(translation_key=page.translation_key)
+        .select_related("locale")
+        .annotate(synced=synced_at())
+        .only(
+            "id",
+            "url_path",
+            "translation_key",
+            "last_published_at",
+            "has_unpublished_changes",
+            "live",
+            "locale__language_code",
+        )
+    ):
+        code = candidate.locale.language_code
+        rows[code] = candidate
+        translations[code] = candidate.get_url(request) + suffix
+    source, this = rows.get(languages.source()), rows.get(translation.get_language())
     if (
         source is not None
         and this is not None
         and this is not source
         and is_outdated(source.last_published_at, this.synced, this.last_published_at)
     ):
-        links = LanguageLinks(links)
-        links.outdated_source = {
+        return translations, {
             "url": translations[languages.source()],
             "updated": source.last_published_at,
             "code": languages.source(),
         }
-    return links
+    return translations, None
+
+
+class KeepNode(template.Node):
+    def __init__(self, nodelist, name, parts):
+        self.nodelist, self.name, self.parts = nodelist, name, parts
+
+    def render(self, context):
+        parts = [part.resolve(context) for part in self.parts]
+        return kept_fragment(
+            context.get("request"), self.name, parts, lambda: self.nodelist.render(context)
+        )
+
+
+@register.tag
+def keep(parser, token):
+    """{% keep "name" page.pk page.last_published_at %}…{% endkeep %}: what is between kept
+    (cms.caching.kept_fragment) per language, host and the values named, until a publish in
+    the language. Name every value the part shows that another page could differ in."""
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("{% keep %} needs a name, then what it varies on")
+    nodelist = parser.parse(("endkeep",))
+    parser.delete_first_token()
+    name = bits[1].strip("\"'")
+    return KeepNode(nodelist, name, [parser.compile_filter(bit) for bit in bits[2:]])
 
 
 @register.filter
