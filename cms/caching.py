@@ -162,6 +162,12 @@ class _Recent:
 _recent = _Recent()
 
 
+def forget_recent_parts():
+    """Forget this process's copies of kept parts (tests: the cache they match is cleared)."""
+    with _recent.lock:
+        _recent.entries.clear()
+
+
 def _usable(entry, current, now):
     return entry is not None and entry[0] == current and (entry[2] is None or entry[2] > now)
 

@@ -16,6 +16,8 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import translation
 
+from cms.caching import forget_recent_parts
+
 
 def pytest_collection_modifyitems(items):
     """Demo tests get the demo (before their database transaction starts); the order is
@@ -52,7 +54,9 @@ def _fresh_state_after_each_test():
     request activated in this thread (a Spanish error message read as English would fail
     for no reason), and the cache, which a rolled-back test may have filled with what no
     longer exists (Wagtail keeps each site's root paths there, and a test's own site is
-    rolled back without the signal that would forget them)."""
+    rolled back without the signal that would forget them), and the parts of pages this
+    process keeps beside it (cms.caching.kept_fragment)."""
     yield
     translation.activate(settings.LANGUAGE_CODE)
     cache.clear()
+    forget_recent_parts()
