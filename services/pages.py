@@ -47,8 +47,9 @@ class ServiceDirectoryPage(OfflineVersioned, RoutablePageMixin, Page):
 
     @path("")
     def directory(self, request):
+        base = self.get_url(request)  # once: a page of results lists twenty services
         context = directory.directory_page_context(
-            request, lambda service: self.service_url(service, request)
+            request, lambda service: f"{base}{service.slug}/"
         )
         response = self.render(request, context_overrides=context)
         if context["invalid"]:
