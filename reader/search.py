@@ -8,17 +8,19 @@ import sys
 import unicodedata
 
 from django.template.response import TemplateResponse
+from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from wagtail.models import Locale
 
+from cms.caching import kept_for_language, kept_many
 from cms.privacy import public
 from cms.search_backend import backend_for
 from home.models import TopicPage, plain_text
+from services.context_processors import directory_link
 from services.models import Service
-from services.pages import directory_url
 
 MAX_QUERY = 100
 MAX_RESULTS = 30
@@ -90,10 +92,14 @@ def highlight(text, query, length=220):
     """An excerpt around the first matched word, cut between words, matched words in
     <mark>, everything escaped."""
     terms = query_terms(query)
+    seen = {}  # a page says "de" and "la" hundreds of times: each word is folded once
 
     def matched(token):
-        folded = words(token.group())
-        return bool(folded) and matches(folded[0], terms)
+        word = token.group()
+        if word not in seen:
+            folded = words(word)
+            seen[word] = bool(folded) and matches(folded[0], terms)
+        return seen[word]
 
     first = next((token for token in re.finditer(r"\w+", text) if matched(token)), None)
     start = 0
@@ -137,6 +143,24 @@ def page_text(page):
     return " ".join(" ".join(part.split()) for part in parts if part)
 
 
+def hit_texts(request, pages):
+    """(URL, plain text) of each page found, kept per page version and language until a
+    publish in the language (cms.caching.kept_many); the others' bodies in one query."""
+
+    def prepare(indices):
+        wanted = [pages[index].pk for index in indices]
+        full = TopicPage.objects.only("url_path", "path", "summary", "body").in_bulk(wanted)
+        # get_url(request): the sites' root paths kept on the request, not asked for per hit.
+        return lambda index: (
+            full[pages[index].pk].get_url(request),
+            page_text(full[pages[index].pk]),
+        )
+
+    return kept_many(
+        request, "search-hit", [(page.pk, page.last_published_at) for page in pages], prepare
+    )
+
+
 # The fields of each block that hold words readers read (home.blocks).
 TEXT_FIELDS = {"question": ("question", "answer"), "callout": ("title", "text")}
 
@@ -151,31 +175,32 @@ def search(request):
         context["problem"] = problem
         status = 200 if not query else 400
         return TemplateResponse(request, "reader/search.html", context, status=status)
-    locale = Locale.get_active()
-    backend = backend_for(locale.language_code)
+    code = translation.get_language()
+    # The search backend filters on the locale's id: kept, not asked for at each search.
+    locale_id = kept_for_language(
+        "locale-id", request, lambda _code: Locale.objects.get(language_code=code).pk
+    )
+    backend = backend_for(code)
     # The backend gets the words alone (accents kept for stemming): a stray quote or bracket
     # is search syntax to SQLite's full-text index, and would fail the whole search.
     terms = " ".join(WORD.findall(query))
-    pages = backend.search(terms, TopicPage.objects.live().filter(locale=locale), operator="and")
-    pages = list(pages[:MAX_RESULTS])
+    # The hits' rows without their bodies: each hit's address and words are kept between
+    # searches (hit_texts), and read from the bodies only for the hits not kept yet.
+    found = TopicPage.objects.live().filter(locale_id=locale_id).only("title", "last_published_at")
+    pages = list(backend.search(terms, found, operator="and")[:MAX_RESULTS])
     # A page under a view restriction is found by nobody here (the search backend cannot
     # filter on it, so the hits are checked in one query).
     hits = TopicPage.objects.filter(pk__in=[page.pk for page in pages])
     shown = set(public(hits).values_list("pk", flat=True))
+    pages = [page for page in pages if page.pk in shown]
     results = [
-        # get_url(request): the sites' root paths kept on the request, not asked for per hit.
-        {
-            "title": page.title,
-            "url": page.get_url(request),
-            "excerpt": highlight(page_text(page), query),
-        }
-        for page in pages
-        if page.pk in shown
+        {"title": page.title, "url": url, "excerpt": highlight(text, query)}
+        for page, (url, text) in zip(pages, hit_texts(request, pages), strict=True)
     ]
-    base = directory_url(locale.language_code, request)
+    base = directory_link(request).get("url")  # kept, as the footer's link
     if base:
         services = backend.search(
-            terms, Service.objects.filter(locale=locale, live=True), operator="and"
+            terms, Service.objects.filter(locale_id=locale_id, live=True), operator="and"
         )
         results += [
             {

@@ -41,6 +41,7 @@ def publish(item, on_commit):
 
 def test_kept_parts_show_exactly_what_the_page_shows_in_every_language(reader):
     every = [url for urls in PAGES.values() for url in urls] + ["/es/servicios/?free=on"]
+    every += ["/es/search/?q=denunciar", "/ar/search/?q=الشرطة", "/en/search/?q=report"]
     made = {url: html(reader, url) for url in every}
     with KEEP:
         for url in every:
@@ -53,7 +54,8 @@ def test_kept_parts_show_exactly_what_the_page_shows_in_every_language(reader):
 def test_a_kept_page_asks_the_database_only_for_its_route_and_its_list(reader):
     """Once its parts are kept, a page reads what Wagtail needs to find it (site, locale,
     route, view restrictions) and, on the directory, which services the filter matches."""
-    for url in ["/es/", "/es/temas/denunciar/", "/es/servicios/text-a-tip/", "/es/servicios/"]:
+    pages = ["/es/", "/es/temas/denunciar/", "/es/servicios/text-a-tip/", "/es/servicios/"]
+    for url in [*pages, "/es/search/?q=denunciar"]:
         html(reader, url)
         with CaptureQueriesContext(connection) as queries:
             html(reader, url)
