@@ -276,11 +276,16 @@ def _fragment_key(request, name, code, parts):
     return f"fragment:{code_version()}:{name}:{code}:{where}:{digest}"
 
 
-def kept_many(request, name, parts_list, prepare):
+def kept_many(request, name, parts_list, prepare, own_content_only=False):
     """kept_fragment for a list of parts at once (a page of service cards): those kept are
     found in one cache round trip at most, and `prepare(indices)` loads what the others need
     in one batch and returns `make(index)`, which makes one of them. Each is kept with the
-    moment it stops being true (valid_until), as kept_fragment keeps it."""
+    moment it stops being true (valid_until), as kept_fragment keeps it.
+
+    `own_content_only`: each part is made from its own row alone (a page's words for the
+    offline index), so its parts (the row's version) say when it changes, and a publish of
+    anything else does not forget it. Such parts are many (every page of a language) and
+    read together: they are not kept in this process's memory."""
     code = translation.get_language()
     seconds = settings.WAYMARK_FRAGMENT_CACHE_SECONDS
     everything = list(range(len(parts_list)))
@@ -292,7 +297,7 @@ def kept_many(request, name, parts_list, prepare):
         and languages.is_known(code)
     ):
         keys = [_fragment_key(request, name, code, parts) for parts in parts_list]
-        found = _find_kept(keys, code)
+        found = _find_kept(keys, code, OWN_CONTENT if own_content_only else None)
     if found is None:  # not kept here, or the cache is away: everything is made
         make = prepare(everything)
         return [make(index) for index in everything]
@@ -314,7 +319,8 @@ def kept_many(request, name, parts_list, prepare):
                 made[keys[index]] = (current, values[index], expires_at)
     if made:
         for key, entry in made.items():
-            _recent.put(key, entry)
+            if not own_content_only:
+                _recent.put(key, entry)
         # One expiry for the batch: the shortest any of them needs.
         ends = [int(entry[2] - now) for entry in made.values() if entry[2] is not None]
         try:
@@ -324,21 +330,27 @@ def kept_many(request, name, parts_list, prepare):
     return [values[index] for index in everything]
 
 
-def _find_kept(keys, code):
-    """(store, current generation, {index: entry}) for the keys kept under the generation, from
-    this process's copies and then one cache round trip; None when the cache is away."""
+OWN_CONTENT = "own-content"  # the "generation" of parts that change with their own row only
+
+
+def _find_kept(keys, code, current=None):
+    """(store, current generation, {index: entry}) for the keys kept under the language's
+    generation (or under `current`, without this process's copies), from this process's
+    copies and then one cache round trip; None when the cache is away."""
     try:
         store = _store()
-        memo = _generations.get()
-        if memo is not None and code in memo:
-            current = memo[code]
-        else:
-            current = generation(code)
-            if memo is not None:
-                memo[code] = current
+        local_too = current is None
+        if local_too:
+            memo = _generations.get()
+            if memo is not None and code in memo:
+                current = memo[code]
+            else:
+                current = generation(code)
+                if memo is not None:
+                    memo[code] = current
         now = time.time()
         entries = {}
-        for index, key in enumerate(keys):
+        for index, key in enumerate(keys if local_too else ()):
             local = _recent.get(key)
             if _usable(local, current, now):
                 entries[index] = local
@@ -349,7 +361,8 @@ def _find_kept(keys, code):
                 entry = stored.get(keys[index])
                 if _usable(entry, current, now):
                     entries[index] = entry
-                    _recent.put(keys[index], entry)
+                    if local_too:
+                        _recent.put(keys[index], entry)
         return store, current, entries
     except CacheUnavailable:
         return None

@@ -22,6 +22,7 @@ from django.utils import translation
 from django.views.decorators.http import require_safe
 from wagtail import blocks
 
+from cms.caching import kept_many
 from cms.versions import short_hash
 from home.models import TopicPage, plain_text
 from services.models import Service
@@ -151,18 +152,30 @@ def index_entries(code, essentials_only=False, request=None):
 
     The request, when given, keeps the sites' root paths for every page's URL (else each
     `page.url` asks the cache for them again)."""
-    # The fields the entries are made of (and `url` needs): one query for any number of pages.
+    # What `url` and the words' versions need: one query for any number of pages. A page's
+    # words change only with the page, so they are kept per version across publishes of
+    # other pages, and only the pages not kept yet are read whole (one more query).
     pages = (
         TopicPage.objects.live()
         .public()
         .filter(locale__language_code=code)
-        .only("title", "url_path", "path", "summary", "body")
+        .only("title", "url_path", "path", "last_published_at", "live_revision_id")
     )
     if essentials_only:
         pages = pages.filter(offline_essential=True)
+    pages = list(pages.order_by("path"))
+
+    def prepare(indices):
+        full = TopicPage.objects.only("title", "summary", "body").in_bulk(
+            [pages[index].pk for index in indices]
+        )
+        return lambda index: page_words(full[pages[index].pk])
+
+    versions = [(page.pk, page.last_published_at, page.live_revision_id) for page in pages]
+    words = kept_many(request, "index-words", versions, prepare, own_content_only=True)
     entries = [
-        {"url": page.get_url(request), "title": page.title, "words": page_words(page)}
-        for page in pages.order_by("path")
+        {"url": page.get_url(request), "title": page.title, "words": their_words}
+        for page, their_words in zip(pages, words, strict=True)
     ]
     if not essentials_only:
         entries += service_entries(code)

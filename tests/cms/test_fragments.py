@@ -180,3 +180,17 @@ def test_a_lost_cache_costs_readers_nothing(reader, monkeypatch):
     caching.forget_recent_parts()
     for url in PAGES["es"]:
         assert html(reader, url) == made[url]
+
+
+@KEEP
+def test_the_offline_index_keeps_each_pages_words_until_that_page_changes(
+    reader, django_capture_on_commit_callbacks
+):
+    made = {code: html(reader, f"/{code}/search-index.json") for code in PAGES}
+    for code in PAGES:
+        assert html(reader, f"/{code}/search-index.json") == made[code]  # words kept
+    page = TopicPage.objects.get(locale__language_code="es", slug="denunciar")
+    page.summary = "Cómo avisar de un peligro inminente con palabras nuevas: zarzamora."
+    publish(page, django_capture_on_commit_callbacks)
+    assert "zarzamora" in html(reader, "/es/search-index.json")
+    assert html(reader, "/pt/search-index.json") == made["pt"]
