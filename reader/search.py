@@ -19,8 +19,8 @@ from cms.caching import kept_for_language, kept_many
 from cms.privacy import public
 from cms.search_backend import backend_for
 from home.models import TopicPage, plain_text
-from services.context_processors import directory_link
 from services.models import Service
+from services.pages import directory_link
 
 MAX_QUERY = 100
 MAX_RESULTS = 30

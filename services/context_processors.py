@@ -7,24 +7,7 @@ Looked up only when a template uses it, and kept until the language changes
 
 from django.utils.functional import SimpleLazyObject
 
-from cms.caching import kept_for_language
-
-from .pages import ServiceDirectoryPage
-
-
-def directory_link(request):
-    """{"url", "title"} of the live directory in the active language, else {}."""
-
-    def find(code):
-        page = (
-            ServiceDirectoryPage.objects.live()
-            .filter(locale__language_code=code)
-            .only("id", "title", "url_path", "path", "depth", "locale_id")
-            .first()
-        )
-        return {"url": page.get_url(request), "title": page.title} if page else {}
-
-    return kept_for_language("directory-link", request, find)
+from .pages import directory_link
 
 
 def directory(request):

@@ -469,7 +469,11 @@ def services_for_block(chosen, category, language_code, request=None, limit=BLOC
         return []
     if not sources:
         return []
-    base = pages.directory_url(language_code, request)
+    base = (
+        pages.directory_link(request).get("url")  # kept, as the footer's link
+        if request is not None
+        else pages.directory_url(language_code)
+    )
     return localize(
         sources,
         language_code,

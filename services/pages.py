@@ -18,7 +18,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
-from cms.caching import kept_fragment
+from cms.caching import kept_for_language, kept_fragment
 from cms.fields import LIMITED_FEATURES
 from cms.highrisk import HighRiskPanel
 from cms.versions import VERSION_HEADER, OfflineVersioned, service_version
@@ -111,3 +111,20 @@ def directory_url(language_code, request=None):
         .first()
     )
     return page.get_url(request) if page else None
+
+
+def directory_link(request):
+    """{"url", "title"} of the live directory in the active language, else {}: kept per
+    language and host until the language changes (cms.caching.kept_for_language: publishing,
+    moving or unpublishing the directory moves it), so a page view asks nothing for it."""
+
+    def find(code):
+        page = (
+            ServiceDirectoryPage.objects.live()
+            .filter(locale__language_code=code)
+            .only("id", "title", "url_path", "path", "depth", "locale_id")
+            .first()
+        )
+        return {"url": page.get_url(request), "title": page.title} if page else {}
+
+    return kept_for_language("directory-link", request, find)
