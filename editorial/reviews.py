@@ -11,12 +11,16 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import DateField, F, Func, Q, Value
+from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.log_actions import log
+from wagtail.permission_policies.pages import PagePermissionPolicy
 
+from cms import languages
 from home.models import TopicPage
 from services.models import Service, can_edit_language
 
@@ -55,15 +59,146 @@ class ReviewItem:
         return reverse("waymark_confirm_review", args=[self.kind, self.obj.pk])
 
 
-def review_items(language=None, kind=None, overdue_only=False, due_within=None):
-    """Live topic pages and services with their review dates, soonest due first."""
+class AddDays(Func):
+    """A date plus a number of days, in the database (`date + integer` in PostgreSQL)."""
+
+    arity = 2
+    output_field = DateField()
+    template = "(%(expressions)s)"
+    arg_joiner = " + "
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="date(%(expressions)s || ' days')",
+            arg_joiner=", '+' || ",
+            **extra,
+        )
+
+
+def _scheduled(queryset, reviewed_on, default_days):
+    """The queryset with `next_due` (None: never checked) and the report's sort keys."""
+    next_due = AddDays(reviewed_on, Coalesce("review_interval_days", default_days))
+    return queryset.annotate(
+        next_due=next_due,
+        due_order=Coalesce(next_due, Value(datetime.date.min)),
+    )
+
+
+def _due(queryset, overdue_only, due_within):
     today = timezone.localdate()
+    if overdue_only:
+        return queryset.filter(Q(next_due__isnull=True) | Q(next_due__lt=today))
+    if due_within is not None:
+        limit = today + datetime.timedelta(days=due_within)
+        return queryset.filter(Q(next_due__isnull=True) | Q(next_due__lte=limit))
+    return queryset
+
+
+def due_pages(language=None, overdue_only=False, due_within=None):
+    """Live topic pages on the schedule, with `next_due`, filtered in the database."""
+    pages = _scheduled(
+        TopicPage.objects.live(), "last_reviewed", TopicPage.default_review_interval_days
+    )
+    if language:
+        pages = pages.filter(locale__language_code=language)
+    return _due(pages, overdue_only, due_within)
+
+
+def due_services(language=None, overdue_only=False, due_within=None):
+    """Live services on the schedule (their source-language rows, where the details are
+    checked), with `next_due`, filtered in the database."""
+    # A service's details live on its source-language row: that is what gets checked.
+    services = _scheduled(
+        Service.objects.sources().filter(live=True),
+        "assured_date",
+        Service.default_review_interval_days,
+    )
+    if language:
+        services = services.filter(locale__language_code=language)
+    return _due(services, overdue_only, due_within)
+
+
+def editable_by(user, pages, services):
+    """Only what `user` may open in the editor: pages under their page permissions, services
+    in the languages they work in (as AdminURLFinder decides, in the database)."""
+    pages = pages.filter(
+        pk__in=PagePermissionPolicy().instances_user_has_permission_for(user, "change").values("pk")
+    )
+    if not user.has_perm("services.change_service"):
+        return pages, services.none()
+    codes = [code for code in languages.codes() if can_edit_language(user, code)]
+    return pages, services.filter(locale__language_code__in=codes)
+
+
+class ReviewSchedule:
+    """Pages and services due for review, soonest first, as one sequence that is counted and
+    sliced in the database (for Paginator): only the slice asked for is loaded."""
+
+    def __init__(self, pages, services, kind=None):
+        self.parts = []
+        if kind in (None, "", "page"):
+            self.parts.append(("page", pages))
+        if kind in (None, "", "service"):
+            self.parts.append(("service", services))
+
+    def _keys(self):
+        keys = [
+            queryset.annotate(
+                item_kind=Value(name),
+                item_pk=F("pk"),
+                item_due=F("due_order"),
+                item_title=Lower("title" if name == "page" else "name"),
+            )
+            .order_by()
+            .values_list("item_kind", "item_pk", "item_due", "item_title")
+            for name, queryset in self.parts
+        ]
+        if not keys:
+            return None
+        first, *rest = keys
+        return first.union(*rest, all=True) if rest else first
+
+    def count(self):
+        return sum(queryset.count() for _name, queryset in self.parts)
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        keys = self._keys()
+        if keys is None:
+            return []
+        rows = list(keys.order_by("item_due", "item_title", "item_kind", "item_pk")[index])
+        return review_items_for(rows)
+
+    def __iter__(self):
+        return iter(self[0 : self.count()])
+
+
+def review_items_for(rows):
+    """ReviewItems for (kind, pk, ...) rows, in their order: two queries per kind at most."""
+    page_pks = [row[1] for row in rows if row[0] == "page"]
+    service_pks = [row[1] for row in rows if row[0] == "service"]
+    pages = (
+        TopicPage.objects.select_related("locale", "owner")
+        .prefetch_workflow_states()  # whether each may be edited reads it
+        .in_bulk(page_pks)
+        if page_pks
+        else {}
+    )
+    services = list(
+        Service.objects.filter(pk__in=service_pks).select_related("locale") if service_pks else []
+    )
+    owners = first_revision_users(services) if services else {}
+    services = {service.pk: service for service in services}
     items = []
-    if kind in (None, "", "page"):
-        pages = TopicPage.objects.live().select_related("locale", "owner")
-        if language:
-            pages = pages.filter(locale__language_code=language)
-        for page in pages:
+    for kind, pk, *_rest in rows:
+        if kind == "page" and pk in pages:
+            page = pages[pk]
             items.append(
                 ReviewItem(
                     "page",
@@ -75,14 +210,8 @@ def review_items(language=None, kind=None, overdue_only=False, due_within=None):
                     page.owner,
                 )
             )
-    if kind in (None, "", "service"):
-        # A service's details live on its source-language row: that is what gets checked.
-        services = Service.objects.sources().filter(live=True).select_related("locale")
-        if language:
-            services = services.filter(locale__language_code=language)
-        services = list(services)
-        owners = first_revision_users(services)
-        for service in services:
+        elif kind == "service" and pk in services:
+            service = services[pk]
             items.append(
                 ReviewItem(
                     "service",
@@ -94,13 +223,25 @@ def review_items(language=None, kind=None, overdue_only=False, due_within=None):
                     owners.get(service.pk),
                 )
             )
-    if overdue_only:
-        items = [item for item in items if item.overdue]
-    elif due_within is not None:
-        limit = today + datetime.timedelta(days=due_within)
-        items = [item for item in items if item.next_due is None or item.next_due <= limit]
-    items.sort(key=lambda item: (item.next_due or datetime.date.min, item.title.casefold()))
     return items
+
+
+def schedule(language=None, kind=None, overdue_only=False, due_within=None, user=None):
+    """What is due, soonest first, as a ReviewSchedule (paginate it); with `user`, only
+    what they may open."""
+    filters = {"language": language, "overdue_only": overdue_only, "due_within": due_within}
+    pages, services = due_pages(**filters), due_services(**filters)
+    if user is not None:
+        pages, services = editable_by(user, pages, services)
+    return ReviewSchedule(pages, services, kind)
+
+
+def review_items(language=None, kind=None, overdue_only=False, due_within=None):
+    """Live topic pages and services with their review dates, soonest due first (all of
+    them: for the reminder e-mails; the report and the dashboard page through `schedule`)."""
+    return list(
+        schedule(language=language, kind=kind, overdue_only=overdue_only, due_within=due_within)
+    )
 
 
 def first_revision_users(services):

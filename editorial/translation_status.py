@@ -19,8 +19,22 @@ Everything is read in a fixed number of queries, whatever the number of items.
 """
 
 from django.contrib.admin.utils import quote
-from django.db.models import Count, Exists, Max, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce
+from django.db.models.lookups import GreaterThan
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -76,9 +90,9 @@ def status_of(source, item, translation, in_review, needs_changes):
     return UP_TO_DATE, 0
 
 
-def _translations(keys):
-    """wagtail-localize's translations of these items, with their string counts and when a
-    translator last changed one of their strings: {(translation_key, language): Translation}."""
+def _with_progress(translations):
+    """Translations annotated with their string counts (`total`, `done`, `left`) and when a
+    translator last changed one of their strings (`last_edit`)."""
     segments = StringSegment.objects.filter(source_id=OuterRef("source_id")).order_by()
     translated = StringTranslation.objects.filter(
         translation_of_id=OuterRef("string_id"),
@@ -86,36 +100,39 @@ def _translations(keys):
         locale_id=OuterRef(OuterRef("target_locale_id")),
         has_error=False,
     )
+    # From the source's few segments to their strings' translations (by index), not from
+    # every string translated into the language.
     edits = (
-        StringTranslation.objects.filter(
-            locale_id=OuterRef("target_locale_id"),
-            translation_of_id__in=StringSegment.objects.filter(
-                source_id=OuterRef(OuterRef("source_id"))
-            ).values("string_id"),
-        )
-        .order_by()
-        .values("locale_id")
-        .annotate(latest=Max("updated_at"))
+        segments.filter(string__translations__locale_id=OuterRef("target_locale_id"))
+        .values("source_id")
+        .annotate(latest=Max("string__translations__updated_at"))
         .values("latest")[:1]
     )
-    translations = (
-        Translation.objects.filter(source__object_id__in=keys, enabled=True)
-        .select_related("target_locale", "source")
-        .annotate(
-            total=Coalesce(
-                Subquery(segments.values("source_id").annotate(n=Count("*")).values("n")[:1]),
-                0,
+    return translations.annotate(
+        total=Coalesce(
+            Subquery(segments.values("source_id").annotate(n=Count("*")).values("n")[:1]),
+            0,
+        ),
+        done=Coalesce(
+            Subquery(
+                segments.filter(Exists(translated))
+                .values("source_id")
+                .annotate(n=Count("*"))
+                .values("n")[:1]
             ),
-            done=Coalesce(
-                Subquery(
-                    segments.filter(Exists(translated))
-                    .values("source_id")
-                    .annotate(n=Count("*"))
-                    .values("n")[:1]
-                ),
-                0,
-            ),
-            last_edit=Subquery(edits),
+            0,
+        ),
+        left=F("total") - F("done"),
+        last_edit=Subquery(edits),
+    )
+
+
+def _translations(keys):
+    """wagtail-localize's translations of these items, with their string counts and when a
+    translator last changed one of their strings: {(translation_key, language): Translation}."""
+    translations = _with_progress(
+        Translation.objects.filter(source__object_id__in=keys, enabled=True).select_related(
+            "target_locale", "source"
         )
     )
     return {
@@ -136,65 +153,206 @@ def _workflow_states(items):
     }
 
 
+def status_in_database(model, code):
+    """`status_of` as an SQL expression on a queryset of source items: their status in the
+    language `code`, so that the report filters and pages, and the dashboard counts, in the
+    database."""
+    items = model.objects.filter(
+        translation_key=OuterRef("translation_key"), locale__language_code=code
+    ).order_by()
+    states = (
+        WorkflowState.objects.active()
+        .filter(
+            base_content_type_id=ContentType.objects.get_for_model(model).pk,
+            object_id=Cast(OuterRef("pk"), CharField()),
+        )
+        .order_by("-created_at")
+        .values("status")[:1]
+    )
+    items = items.annotate(state=Subquery(states))
+    translations = _with_progress(
+        Translation.objects.filter(
+            source__object_id=OuterRef("translation_key"),
+            target_locale__language_code=code,
+            enabled=True,
+        ).order_by()
+    )
+
+    def item(field):
+        return Subquery(items.values(field)[:1])
+
+    def translation(field):
+        return Subquery(translations.values(field)[:1])
+
+    published = item("last_published_at")
+    synced = Coalesce(translation("destination_last_updated_at"), published)
+    return Case(
+        When(~Exists(items), then=Value(MISSING)),
+        When(
+            Exists(items.filter(state=WorkflowState.STATUS_IN_PROGRESS)),
+            then=Value(AWAITING_REVIEW),
+        ),
+        When(
+            Exists(items.filter(Q(state=WorkflowState.STATUS_NEEDS_CHANGES) | Q(live=False))),
+            then=Value(IN_PROGRESS),
+        ),
+        When(GreaterThan(F("last_published_at"), synced), then=Value(OUTDATED)),
+        When(GreaterThan(Coalesce(translation("left"), 0), 0), then=Value(IN_PROGRESS)),
+        When(Exists(items.filter(has_unpublished_changes=True)), then=Value(CHANGES_PENDING)),
+        When(GreaterThan(translation("last_edit"), published), then=Value(CHANGES_PENDING)),
+        default=Value(UP_TO_DATE),
+        output_field=CharField(),
+    )
+
+
+def _sources():
+    source_code = languages.source()
+    return {
+        "page": Page.objects.live()
+        .filter(locale__language_code=source_code, depth__gt=1)
+        .select_related("locale"),
+        "service": Service.objects.sources().filter(live=True).select_related("locale"),
+    }
+
+
+def _order(name):
+    return "path" if name == "page" else "name"
+
+
+class Sources:
+    """The report's rows, pages then services, filtered by status in the database, counted and
+    sliced there (for Paginator): slicing gives [(kind, source)] of the slice only."""
+
+    def __init__(self, kind=None, status=None, codes=None):
+        codes = codes or languages.translations()
+        self.parts = []
+        for name, sources in _sources().items():
+            if kind not in (None, "", name):
+                continue
+            if status:
+                model = sources.model
+                match = Q()
+                for code in codes:
+                    match |= Q(**{f"status_{code}": status})
+                sources = sources.alias(
+                    **{f"status_{code}": status_in_database(model, code) for code in codes}
+                ).filter(match)
+            if name == "page":
+                # Whether each may be edited reads its workflow state: one query for all.
+                sources = sources.prefetch_workflow_states()
+            self.parts.append((name, sources.order_by(_order(name), "pk")))
+        self._counts = None
+
+    def counts(self):
+        if self._counts is None:
+            self._counts = [sources.count() for _name, sources in self.parts]
+        return self._counts
+
+    def count(self):
+        return sum(self.counts())
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        start, stop = index.start or 0, index.stop
+        found = []
+        for (name, sources), count in zip(self.parts, self.counts(), strict=True):
+            if stop is not None and stop <= 0:
+                break
+            if start < count:
+                end = count if stop is None else min(stop, count)
+                found += [(name, source) for source in sources[start:end]]
+            start = max(0, start - count)
+            stop = None if stop is None else stop - count
+        return found
+
+
+def counts(codes, kinds=("page", "service")):
+    """{code: {status: how many source items}} in these languages, counted in the database
+    (a query per language and kind)."""
+    found = {code: {} for code in codes}
+    for name, sources in _sources().items():
+        if name not in kinds:
+            continue
+        for code in codes:
+            grouped = (
+                sources.order_by()
+                .annotate(cell=status_in_database(sources.model, code))
+                .values("cell")
+                .annotate(n=Count("pk"))
+            )
+            for row in grouped:
+                found[code][row["cell"]] = found[code].get(row["cell"], 0) + row["n"]
+    return found
+
+
 def matrix(kind=None, status=None, codes=None, user=None):
-    """Rows of {"kind", "source", "edit_url", "cells": [cell per language]} for the report.
+    """Rows of {"kind", "source", "edit_url", "cells": [cell per language]} for the report:
+    every row (the report pages through `Sources` and `rows`).
 
     A cell is {"code", "status", "label", "left", "url"}: `url` is the next step for `user`
     (start the translation, or open it), or "" when they cannot take one.
     """
     codes = [code for code in (codes or languages.translations()) if code != languages.source()]
+    found = Sources(kind=kind, status=status, codes=codes)
+    return rows(found[0 : found.count()], codes=codes, user=user)
+
+
+def rows(pairs, codes, user=None):
+    """The report's rows for these [(kind, source)], in their order: a fixed number of
+    queries for any number of rows."""
+    codes = [code for code in codes if code != languages.source()]
     finder = AdminURLFinder(user)
     may_start = set(translation_languages(user)) if user is not None else set()
-    source_code = languages.source()
-    sources_by_kind = {
-        "page": Page.objects.live().filter(locale__language_code=source_code, depth__gt=1),
-        "service": Service.objects.sources().filter(live=True),
-    }
-    rows = []
-    for name, sources in sources_by_kind.items():
-        if kind not in (None, "", name):
+    models = {name: sources.model for name, sources in _sources().items()}
+    items = []
+    for name, model in models.items():
+        keys = [source.translation_key for kind, source in pairs if kind == name]
+        if not keys:
             continue
-        sources = list(sources.order_by("path" if name == "page" else "name"))
-        keys = [item.translation_key for item in sources]
-        items = list(
-            sources_by_kind[name]
-            .model.objects.filter(translation_key__in=keys, locale__language_code__in=codes)
-            .select_related("locale")
-        )
-        by_key = {(item.translation_key, item.locale.language_code): item for item in items}
-        translations = _translations(keys)
-        states = _workflow_states(items)
-        for source in sources:
-            cells = []
-            for code in codes:
-                item = by_key.get((source.translation_key, code))
-                state = (
-                    states.get((item.get_base_content_type().pk, str(item.pk)))
-                    if item is not None
-                    else None
-                )
-                cell_status, left = status_of(
-                    source,
-                    item,
-                    translations.get((source.translation_key, code)),
-                    in_review=state == WorkflowState.STATUS_IN_PROGRESS,
-                    needs_changes=state == WorkflowState.STATUS_NEEDS_CHANGES,
-                )
-                cells.append(
-                    {
-                        "code": code,
-                        "status": cell_status,
-                        "label": _label(cell_status, left),
-                        "left": left,
-                        "url": _next_step(name, source, item, code, finder, may_start),
-                    }
-                )
-            row = {"kind": name, "source": source, "cells": cells}
-            row["edit_url"] = finder.get_edit_url(source) or ""
-            rows.append(row)
-    if status:
-        rows = [row for row in rows if status in {cell["status"] for cell in row["cells"]}]
-    return rows
+        found = model.objects.filter(
+            translation_key__in=keys, locale__language_code__in=codes
+        ).select_related("locale")
+        if name == "page":
+            found = found.prefetch_workflow_states()
+        items += found
+    # Translation keys are UUIDs, unique across models: one query each for all kinds.
+    by_key = {(item.translation_key, item.locale.language_code): item for item in items}
+    translations = _translations([source.translation_key for _name, source in pairs])
+    states = _workflow_states(items)
+    result = []
+    for name, source in pairs:
+        cells = []
+        for code in codes:
+            item = by_key.get((source.translation_key, code))
+            state = (
+                states.get((item.get_base_content_type().pk, str(item.pk)))
+                if item is not None
+                else None
+            )
+            cell_status, left = status_of(
+                source,
+                item,
+                translations.get((source.translation_key, code)),
+                in_review=state == WorkflowState.STATUS_IN_PROGRESS,
+                needs_changes=state == WorkflowState.STATUS_NEEDS_CHANGES,
+            )
+            cells.append(
+                {
+                    "code": code,
+                    "status": cell_status,
+                    "label": _label(cell_status, left),
+                    "left": left,
+                    "url": _next_step(name, source, item, code, finder, may_start),
+                }
+            )
+        row = {"kind": name, "source": source, "cells": cells}
+        row["edit_url"] = finder.get_edit_url(source) or ""
+        result.append(row)
+    return result
 
 
 def _label(status, left):

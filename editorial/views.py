@@ -23,7 +23,7 @@ from services.models import Service
 from . import translation_review, translation_status
 from .highrisk import edit_urls
 from .models import HighRiskChange
-from .reviews import NotAReviewer, ReviewRefused, can_confirm, confirm_review, review_items
+from .reviews import NotAReviewer, ReviewRefused, can_confirm, confirm_review, schedule
 
 LANGUAGE_CHOICES = [("", _("All")), *languages.names().items()]
 
@@ -54,25 +54,27 @@ class DueForReviewView(ReportView):
     template_name = "editorial/due_for_review.html"
     page_title = _("Due for review")
     header_icon = "date"
+    per_page = 50
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = DueFilterForm(self.request.GET or None)
         cleaned = form.cleaned_data if form.is_valid() else {}
         context["filter_form"] = form
-        items = review_items(
+        items = schedule(
             language=cleaned.get("language") or None,
             kind=cleaned.get("kind") or None,
             overdue_only=bool(cleaned.get("overdue")),
             due_within=30,
         )
+        page = Paginator(items, self.per_page).get_page(self.request.GET.get("p"))
         finder = AdminURLFinder(self.request.user)
-        for item in items:
+        for item in page.object_list:
             # Only what this person can act on: open it if they may edit it, confirm it if
             # they are one of its reviewers.
             item.edit_url = finder.get_edit_url(item.obj) or ""
             item.may_confirm = can_confirm(self.request.user, item.kind, item.obj)
-        context["items"] = items
+        context.update(items=page.object_list, page_obj=page)
         return context
 
 
@@ -131,6 +133,7 @@ class TranslationStatusView(ReportView):
     template_name = "editorial/translation_status.html"
     page_title = _("Translation status")
     header_icon = "globe"
+    per_page = 50
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -142,12 +145,17 @@ class TranslationStatusView(ReportView):
         form = StatusFilterForm(data)
         cleaned = form.cleaned_data if form.is_valid() else {}
         codes = [cleaned["language"]] if cleaned.get("language") else languages.translations()
-        rows = translation_status.matrix(
-            kind=cleaned.get("kind") or None, status=cleaned.get("status"), codes=codes, user=user
+        sources = translation_status.Sources(
+            kind=cleaned.get("kind") or None, status=cleaned.get("status"), codes=codes
         )
+        page = Paginator(sources, self.per_page).get_page(self.request.GET.get("p"))
+        rows = translation_status.rows(page.object_list, codes=codes, user=user)
         names = languages.names()
         context.update(
-            filter_form=form, rows=rows, languages=[(code, names[code]) for code in codes]
+            filter_form=form,
+            rows=rows,
+            page_obj=page,
+            languages=[(code, names[code]) for code in codes],
         )
         return context
 

@@ -15,7 +15,7 @@ from services.models import Location, Organization
 
 from . import highrisk, localize, translation_status
 from .models import Feedback
-from .reviews import CONFIRM_ACTION, review_items
+from .reviews import CONFIRM_ACTION, schedule
 from .translation_review import may_publish, translation_languages, translation_of, works_in
 from .views import (
     DueForReviewView,
@@ -133,14 +133,15 @@ class DueForReviewPanel(Component):
 
     def get_context_data(self, parent_context):
         finder = AdminURLFinder(self.user)
+        mine = schedule(overdue_only=True, user=self.user)
         overdue = []
-        for item in review_items(overdue_only=True):
+        for item in mine[:5]:
             item.edit_url = finder.get_edit_url(item.obj)
             if item.edit_url:
                 overdue.append(item)
         return {
-            "overdue": overdue[:5],
-            "count": len(overdue),
+            "overdue": overdue,
+            "count": mine.count(),
             "report_url": reverse("waymark_due_for_review"),
         }
 
@@ -163,15 +164,11 @@ class TranslationsPanel(Component):
 
     def get_context_data(self, parent_context):
         names = languages.names()
-        rows = translation_status.matrix(codes=self.codes, user=self.user)
+        found = translation_status.counts(self.codes)
         report = reverse("waymark_translation_status")
         summary = []
         for code in self.codes:
-            counts = {}
-            for row in rows:
-                for cell in row["cells"]:
-                    if cell["code"] == code and cell["status"] != translation_status.UP_TO_DATE:
-                        counts[cell["status"]] = counts.get(cell["status"], 0) + 1
+            counts = found[code]
             summary.append(
                 {
                     "name": names[code],
@@ -183,7 +180,7 @@ class TranslationsPanel(Component):
                             "url": f"{report}?language={code}&status={status}",
                         }
                         for status in translation_status.LABELS
-                        if counts.get(status)
+                        if counts.get(status) and status != translation_status.UP_TO_DATE
                     ],
                 }
             )
