@@ -138,6 +138,11 @@ POSTGRESQL = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 if POSTGRESQL:
     # Wagtail's search index uses PostgreSQL's full-text indexes there.
     INSTALLED_APPS.append("django.contrib.postgres")
+    # No JIT compilation: Waymark's queries are short, and the planner's cost estimates for
+    # the staff reports' correlated subqueries made PostgreSQL compile them, which cost about
+    # a second per query at 10,000 pages (make bench). DB_JIT=on gives it back.
+    if os.environ.get("DB_JIT", "off") != "on":
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
     # Django's backend, waiting out a restart of a few seconds (cms/db/postgresql/base.py).
     DATABASES["default"]["ENGINE"] = "cms.db.postgresql"
 DB_CONNECT_RETRY_SECONDS = float(os.environ.get("DB_CONNECT_RETRY_SECONDS", "3"))
