@@ -1,6 +1,5 @@
 """Reader pages are cached per language and a published change is visible at once."""
 
-import datetime
 import re
 from types import SimpleNamespace
 from urllib.parse import urlencode
@@ -12,14 +11,13 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test import override_settings
-from django.utils import timezone
 from wagtail.contrib.frontend_cache.backends.base import BaseBackend
 from wagtail.models import Page
 
 from cms.caching import CACHE_HEADER, ServeCachedPages, languages_of
 from home.models import TopicPage
 from services.models import Service
-from tests.services.factories import hours, make_service
+from tests.services.factories import closing_soon_service
 
 pytestmark = [pytest.mark.django_db, pytest.mark.demo]
 
@@ -205,22 +203,7 @@ def test_a_changed_hotline_number_reaches_every_language_at_once(
 
 @PAGE_CACHE
 def test_an_open_now_status_is_kept_only_until_it_changes(wsgi_reader):
-    now = timezone.localtime()
-    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    opened = max(now - datetime.timedelta(hours=1), midnight)
-    closes = now + datetime.timedelta(minutes=10)
-    make_service(
-        "Closing soon clinic",
-        slug="closing-soon",
-        opening_hours=[
-            hours(
-                opened.weekday(),
-                opened.strftime("%H:%M"),
-                closes.strftime("%H:%M"),
-                next_day=closes.date() != opened.date(),
-            )
-        ],
-    )
+    closing_soon_service()
     response = wsgi_reader.get("/en/services/closing-soon/")
     assert "Open now" in response.content.decode()
     browser, shared = max_ages(response)

@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from cms import caching
 from home.models import TopicPage
 from services.models import Service
-from tests.services.factories import hours, make_service
+from tests.services.factories import closing_soon_service
 
 pytestmark = [pytest.mark.django_db, pytest.mark.demo]
 
@@ -114,22 +114,7 @@ def test_a_preview_shows_the_draft_and_readers_keep_the_published_words(reader):
 
 @KEEP
 def test_a_kept_opening_status_lasts_only_until_it_changes(reader):
-    now = timezone.localtime()
-    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    opened = max(now - datetime.timedelta(hours=1), midnight)
-    closes = now + datetime.timedelta(minutes=10)
-    make_service(
-        "Closing soon clinic",
-        slug="closing-soon",
-        opening_hours=[
-            hours(
-                opened.weekday(),
-                opened.strftime("%H:%M"),
-                closes.strftime("%H:%M"),
-                next_day=closes.date() != opened.date(),
-            )
-        ],
-    )
+    closing_soon_service()
     for url in ["/en/services/", "/en/services/closing-soon/"]:
         first = reader.get(url)
         kept = reader.get(url)  # the card or page body comes from what was kept

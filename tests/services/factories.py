@@ -4,6 +4,7 @@ talk about."""
 import datetime
 
 import factory
+from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.models import Locale
 
@@ -94,3 +95,24 @@ def translate_service(service, code, live=True, **text):
     translated.live = live
     translated.save()
     return translated
+
+
+def closing_soon_service(slug="closing-soon"):
+    """An English service open now (since an hour ago, or midnight) and closing in ten minutes:
+    what says "Open now" until a moment a cache must not outlive."""
+    now = timezone.localtime()
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    opened = max(now - datetime.timedelta(hours=1), midnight)
+    closes = now + datetime.timedelta(minutes=10)
+    return make_service(
+        "Closing soon clinic",
+        slug=slug,
+        opening_hours=[
+            hours(
+                opened.weekday(),
+                opened.strftime("%H:%M"),
+                closes.strftime("%H:%M"),
+                next_day=closes.date() != opened.date(),
+            )
+        ],
+    )
