@@ -22,3 +22,14 @@ def restricted():
 def public(pages):
     """`pages` (a page queryset) without those under any view restriction."""
     return pages.filter(~Exists(restricted()))
+
+
+def restricted_paths():
+    """The tree paths of every restricted page (a site has few): a page is private when its
+    path starts with one of them (`is_private`)."""
+    return list(PageViewRestriction.objects.values_list("page__path", flat=True))
+
+
+def is_private(page, paths):
+    """Whether `page` is under one of `paths` (restricted_paths)."""
+    return any(page.path.startswith(path) for path in paths)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_safe
 from wagtail.models import Locale
 
 from cms.caching import kept_for_language, kept_many
-from cms.privacy import public
+from cms.privacy import is_private, restricted_paths
 from cms.search_backend import backend_for
 from home.models import TopicPage, plain_text
 from services.models import Service
@@ -186,13 +186,17 @@ def search(request):
     terms = " ".join(WORD.findall(query))
     # The hits' rows without their bodies: each hit's address and words are kept between
     # searches (hit_texts), and read from the bodies only for the hits not kept yet.
-    found = TopicPage.objects.live().filter(locale_id=locale_id).only("title", "last_published_at")
+    found = (
+        TopicPage.objects.live()
+        .filter(locale_id=locale_id)
+        .only("title", "path", "last_published_at")
+    )
     pages = list(backend.search(terms, found, operator="and")[:MAX_RESULTS])
-    # A page under a view restriction is found by nobody here (the search backend cannot
-    # filter on it, so the hits are checked in one query).
-    hits = TopicPage.objects.filter(pk__in=[page.pk for page in pages])
-    shown = set(public(hits).values_list("pk", flat=True))
-    pages = [page for page in pages if page.pk in shown]
+    # A page under a view restriction is found by nobody here. The search backend cannot
+    # filter on it, so the hits are checked against the restricted pages' paths, kept until
+    # a restriction changes (which moves the generations of the languages it touches).
+    private = kept_for_language("restricted-paths", request, lambda _code: restricted_paths())
+    pages = [page for page in pages if not is_private(page, private)]
     results = [
         {"title": page.title, "url": url, "excerpt": highlight(text, query)}
         for page, (url, text) in zip(pages, hit_texts(request, pages), strict=True)

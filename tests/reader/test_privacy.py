@@ -69,6 +69,19 @@ def test_a_public_page_is_found_everywhere_the_test_looks(reader, secret_page):
     assert "meeting-point" in seen["/en/offline.json"]
 
 
+@override_settings(WAYMARK_FRAGMENT_CACHE_SECONDS=3600)
+def test_what_was_kept_before_a_page_was_made_private_shows_it_nowhere(
+    reader, secret_page, django_capture_on_commit_callbacks
+):
+    """Lists, search hits and index words are kept between views (cms.caching): a restriction
+    forgets them at once."""
+    everything_readers_get(reader)
+    assert "meeting-point" in everything_readers_get(reader)[f"/en/search/?q={SECRET}"]
+    restrict(secret_page, django_capture_on_commit_callbacks)
+    seen = everything_readers_get(reader)
+    assert {url: leaks(text) for url, text in seen.items() if leaks(text)} == {}
+
+
 @pytest.mark.parametrize("kind", ["password", "login"])
 def test_a_private_page_shows_nowhere(
     reader, secret_page, django_capture_on_commit_callbacks, kind
