@@ -16,23 +16,30 @@ The facts themselves, their comparison and the editor's panel are generic
 import contextlib
 import contextvars
 import logging
+from collections import defaultdict
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMessage, mailers
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import ManyToManyField
 from django.db.models.signals import post_save
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from wagtail.admin.admin_url_finder import AdminURLFinder
+from wagtail.blocks import StreamValue
+from wagtail.fields import StreamField
 from wagtail.models import (
     ModelLogEntry,
     Page,
     PageLogEntry,
+    Revision,
     TaskState,
+    TranslatableMixin,
     WorkflowState,
 )
 from wagtail.users.models import UserProfile
@@ -67,26 +74,265 @@ def not_recorded():
 
 def awaiting_review(user, limit=20):
     """Drafts in review that this user may approve and that make high-risk changes, newest
-    first: [{"title", "edit_url", "changes"}] (for the dashboard)."""
-    states = (
+    first: [{"title", "edit_url", "changes"}] (for the dashboard).
+
+    A fixed number of queries for any number of drafts: the objects, their drafts and live
+    revisions and what their facts read are loaded in batches (`_in_review`)."""
+    states = list(
         TaskState.objects.reviewable_by(user)
         .filter(status=TaskState.STATUS_IN_PROGRESS)
         .select_related("workflow_state")
         .order_by("-started_at")[:limit]
     )
+    loaded = _in_review([state.workflow_state for state in states])
     finder = AdminURLFinder()
     items = []
     for state in states:
-        obj = state.workflow_state.content_object
-        if obj is None:
-            continue
-        draft = obj.get_latest_revision_as_object()
-        changes = [describe(change) for change in pending_changes(draft)]
+        found = loaded.get(_key(state.workflow_state))
+        if found is None:
+            continue  # since deleted
+        obj, draft, live = found
+        old = facts_of(live) if live is not None else {}
+        changes = [describe(change) for change in compare(old, facts_of(draft))]
         if changes:
             items.append(
                 {"title": str(draft), "edit_url": finder.get_edit_url(obj), "changes": changes}
             )
     return items
+
+
+def _key(workflow_state):
+    return (workflow_state.base_content_type_id, str(workflow_state.object_id))
+
+
+# What a revision does not change (Wagtail's `with_content_json` keeps them from the object).
+_KEPT = (
+    "id",
+    "content_type_id",
+    "path",
+    "depth",
+    "numchild",
+    "draft_title",
+    "live",
+    "has_unpublished_changes",
+    "owner_id",
+    "locked",
+    "locked_by_id",
+    "locked_at",
+    "latest_revision_id",
+    "latest_revision_created_at",
+    "translation_key",
+    "locale_id",
+    "alias_of_id",
+)
+
+
+def _in_review(workflow_states):
+    """{(base content type id, object id): (object, draft, live version or None)} for the
+    objects of these workflow states, as `content_object`, `get_latest_revision_as_object()`
+    and `pending_changes` see them, in a fixed number of queries: the objects per content
+    type, their revisions in one query, and what their facts read (the m2m values a revision
+    names, chosen blocks in their StreamFields, a translated service's source) in batches."""
+    wanted = defaultdict(set)
+    for workflow_state in workflow_states:
+        wanted[workflow_state.base_content_type_id].add(workflow_state.object_id)
+    objects = {}
+    for content_type_id, ids in wanted.items():
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        if model is None:
+            continue
+        queryset = model._default_manager.all()
+        if issubclass(model, TranslatableMixin):
+            queryset = queryset.select_related("locale")
+        pk = model._meta.pk
+        for obj in queryset.in_bulk([pk.to_python(object_id) for object_id in ids]).values():
+            objects[(content_type_id, str(obj.pk))] = obj
+
+    # Unchanged since published (or never saved as a revision): the draft is the object
+    # itself (its specific page).
+    current = _current(
+        [
+            obj
+            for obj in objects.values()
+            if not obj.has_unpublished_changes or obj.latest_revision_id is None
+        ]
+    )
+    revisions = Revision.objects.in_bulk(
+        [
+            pk
+            for obj in objects.values()
+            for pk in (
+                obj.latest_revision_id if obj.has_unpublished_changes else None,
+                obj.live_revision_id,
+            )
+            if pk is not None
+        ]
+    )
+    contents = [revision.content for revision in revisions.values()]
+    related = _m2m_values(objects.values(), contents)
+
+    found = {}
+    for key, obj in objects.items():
+        if obj.has_unpublished_changes and obj.latest_revision_id is not None:
+            revision = revisions.get(obj.latest_revision_id)
+            draft = _from_revision(obj, revision, related) if revision else current.get(obj.pk)
+        else:
+            draft = current.get(obj.pk, obj)
+        live_revision = revisions.get(obj.live_revision_id) if obj.live_revision_id else None
+        live = _from_revision(obj, live_revision, related) if live_revision else None
+        found[key] = (obj, draft, live)
+    versions = [version for _obj, *pair in found.values() for version in pair if version]
+    _load_relations(versions, [*objects.values(), *revisions.values()])
+    _convert_streams(versions)
+    _attach_sources(versions)
+    return found
+
+
+def _current(objects):
+    """The objects as they are now, as `get_latest_revision_as_object()` gives an unchanged
+    one: each page as its specific page, a service with its phones and categories."""
+    current = {}
+    pages = [obj.pk for obj in objects if isinstance(obj, Page)]
+    if pages:
+        current.update(Page.objects.filter(pk__in=pages).specific().in_bulk())
+    services = [obj.pk for obj in objects if isinstance(obj, Service)]
+    if services:
+        current.update(
+            Service.objects.select_related("locale")
+            .prefetch_related("phones", "categories")
+            .in_bulk(services)
+        )
+    for obj in objects:
+        current.setdefault(obj.pk, obj)
+    return current
+
+
+def _m2m_fields(model):
+    return [field for field in model._meta.get_fields() if isinstance(field, ManyToManyField)]
+
+
+def _m2m_values(objects, contents):
+    """{(related model, pk): object} for every many-to-many value the revisions name: one
+    query per related model, not one per revision."""
+    wanted = defaultdict(set)
+    for obj in objects:
+        model = obj.specific_class if isinstance(obj, Page) else type(obj)
+        for field in _m2m_fields(model):
+            for content in contents:
+                if isinstance(content.get(field.name), list):
+                    wanted[field.related_model].update(content[field.name])
+    return {
+        (model, obj.pk): obj
+        for model, pks in wanted.items()
+        for obj in model._default_manager.filter(pk__in=pks)
+    }
+
+
+def _from_revision(obj, revision, related):
+    """A revision as an object, as `revision.as_object()` builds it, without its queries:
+    no check of each foreign key, many-to-many values from `related`, and the object's own
+    values where Wagtail keeps them (`_KEPT`)."""
+    model = obj.specific_class if isinstance(obj, Page) else type(obj)
+    content = dict(revision.content)
+    m2m = {}
+    for field in _m2m_fields(model):
+        if isinstance(content.get(field.name), list):
+            pks = {field.related_model._meta.pk.to_python(pk) for pk in content.pop(field.name)}
+            # In the related model's own order, as `filter(pk__in=...)` gives them.
+            m2m[field.name] = [
+                value
+                for (related_model, pk), value in related.items()
+                if related_model is field.related_model and pk in pks
+            ]
+    version = model.from_serializable_data(content, check_fks=False)
+    for name, values in m2m.items():
+        setattr(version, name, values)
+    version.pk = obj.pk
+    for name in _KEPT:
+        if hasattr(obj, name) and hasattr(version, name):
+            setattr(version, name, getattr(obj, name))
+    if isinstance(obj, Page) and version.first_published_at is None:
+        version.first_published_at = obj.first_published_at
+    if isinstance(obj, TranslatableMixin) and "locale" in obj._state.fields_cache:
+        version.locale = obj.locale
+    return version
+
+
+def _load_relations(versions, known):
+    """Load what each version's foreign keys point to, one query per related model (a page's
+    facts read every field, its revisions and content type too). A revision naming what no
+    longer exists reads as nothing there, as `revision.as_object()` checks."""
+    pool = {(type(obj), obj.pk): obj for obj in known}
+    wanted = defaultdict(set)
+    for version in versions:
+        for field in _foreign_keys(version):
+            key = (field.related_model, getattr(version, field.attname))
+            if key not in pool and field.related_model is not ContentType:
+                wanted[field.related_model].add(key[1])
+    for model, pks in wanted.items():
+        for obj in model._default_manager.filter(pk__in=pks):
+            pool[(model, obj.pk)] = obj
+    for version in versions:
+        for field in _foreign_keys(version):
+            pk = getattr(version, field.attname)
+            if field.related_model is ContentType:
+                related = ContentType.objects.get_for_id(pk)
+            else:
+                related = pool.get((field.related_model, pk))
+            if related is not None:
+                field.set_cached_value(version, related)
+            elif field.remote_field.on_delete is not models.DO_NOTHING:
+                setattr(version, field.attname, None)
+
+
+def _foreign_keys(version):
+    """The foreign keys of a version that are set and not yet loaded."""
+    return [
+        field
+        for field in version._meta.concrete_fields
+        if field.many_to_one
+        and getattr(version, field.attname) is not None
+        and not field.is_cached(version)
+    ]
+
+
+def _convert_streams(versions):
+    """Read every StreamField of these versions at once per field, so that a chooser block
+    loads what all of them chose in one batch (not one query per page and block)."""
+    pending = defaultdict(list)
+    for version in versions:
+        for field in version._meta.concrete_fields:
+            if not isinstance(field, StreamField):
+                continue
+            value = getattr(version, field.attname, None)
+            if isinstance(value, StreamValue) and value.is_lazy and not any(value._bound_blocks):
+                pending[(type(version), field.attname)].append((version, field, value))
+    for found in pending.values():
+        field = found[0][1]
+        converted = field.stream_block.bulk_to_python(
+            [list(value._raw_data) for _version, _field, value in found]
+        )
+        for (version, _field, _value), value in zip(found, converted, strict=True):
+            setattr(version, field.attname, value)
+
+
+def _attach_sources(versions):
+    """Give each translated service its source-language service (its `structure`, which
+    holds the categories its facts read), one query for all."""
+    translated = [
+        version for version in versions if isinstance(version, Service) and not version.is_source
+    ]
+    if not translated:
+        return
+    sources = {}
+    for source in (
+        Service.objects.sources()
+        .filter(translation_key__in={version.translation_key for version in translated})
+        .prefetch_related("categories")
+    ):
+        sources.setdefault(source.translation_key, source)
+    for version in translated:
+        version.structure = sources.get(version.translation_key, version)
 
 
 def warn_in_translation_editor(request, obj):

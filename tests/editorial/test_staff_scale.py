@@ -144,7 +144,7 @@ def overdue(pages):
 def test_the_reports_come_in_pages_and_the_dashboard_counts_everything(client):
     long_lists(per_language=60)
     client.force_login(get_user_model().objects.get(username="translator-es"))
-    # What the dashboard and the report count in the database, counted here in Python.
+    # What the dashboard and the report count, counted here from the pages themselves.
     overdue_es = len(overdue(TopicPage.objects.live().filter(locale__language_code="es")))
     assert 50 < overdue_es <= 100
     report = client.get(DUE, {"language": "es", "kind": "page", "overdue": "on"})
@@ -156,14 +156,16 @@ def test_the_reports_come_in_pages_and_the_dashboard_counts_everything(client):
     dashboard = client.get("/admin/").content.decode()
     # The translator opens every Spanish page, and no English one: all overdue Spanish pages.
     assert f"{overdue_es} items are overdue for review." in dashboard
-    # The dashboard counts statuses in SQL; `matrix` decides each one in Python (status_of).
+    # The dashboard counts every source's status at once (`statuses`); `matrix` decides
+    # them row by row, for the report (`rows`): both by `status_of`, to the same counts.
     pending = sum(
         row["cells"][0]["status"] == translation_status.CHANGES_PENDING
         for row in translation_status.matrix(codes=["es"])
     )
     assert pending > 20
     assert f"Changes pending: {pending}</a>" in dashboard
-    # The report filters by status in SQL: the same rows as deciding each in Python.
+    # The report filters by status over every source, then loads the page shown: the same
+    # rows as deciding each row's cells for the report.
     client.force_login(get_user_model().objects.get(username="admin"))
     every = translation_status.matrix()
     assert len(every) > 50
