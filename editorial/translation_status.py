@@ -34,13 +34,27 @@ from typing import NamedTuple
 
 from django.contrib.admin.utils import quote
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, F, Max, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail.admin.admin_url_finder import AdminURLFinder
-from wagtail.models import Page, WorkflowState
-from wagtail_localize.models import StringSegment, Translation
+from wagtail.models import (
+    ModelLogEntry,
+    Page,
+    PageLogEntry,
+    Revision,
+    TaskState,
+    WorkflowState,
+)
+from wagtail_localize.models import (
+    StringSegment,
+    StringTranslation,
+    Translation,
+    TranslationSource,
+)
 
 from cms import languages
 from cms.freshness import is_outdated
@@ -286,8 +300,47 @@ class Sources:
         return found
 
 
+COUNTS_KEEP_SECONDS = 600
+
+
 def counts(codes, kinds=("page", "service")):
-    """{code: {status: how many source items}} in these languages: `statuses`, counted."""
+    """{code: {status: how many source items}} in these languages, for the dashboard: kept
+    until anything a status is made of changes (`inputs_version`), at most ten minutes, so
+    an administrator's dashboard does not work out every status of every language each time."""
+    key = f"translation-counts:{','.join(codes)}:{','.join(kinds)}:{inputs_version()}"
+    found = cache.get(key)
+    if found is None:
+        found = _counts(codes, kinds)
+        cache.set(key, found, COUNTS_KEEP_SECONDS)
+    return found
+
+
+def inputs_version():
+    """What the statuses are made of, in one query: the newest page and snippet log entries
+    (creations, drafts, publishes, unpublishes, moves, deletions, workflow steps), revision,
+    workflow and task, the newest translator edit of a string and the newest sync of a source
+    or of a translation."""
+    quote = connection.ops.quote_name
+    newest = [
+        f"(SELECT MAX({quote(column)}) FROM {quote(model._meta.db_table)})"  # noqa: S608 (names)
+        for model, column in (
+            (PageLogEntry, "id"),
+            (ModelLogEntry, "id"),
+            (Revision, "id"),  # a draft saved without a log entry (save_revision's default)
+            (WorkflowState, "id"),
+            (TaskState, "id"),
+            (StringTranslation, "updated_at"),
+            (TranslationSource, "last_updated_at"),
+            (Translation, "destination_last_updated_at"),
+        )
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(newest))
+        return "|".join(str(value) for value in cursor.fetchone())
+
+
+def _counts(codes, kinds):
+    """`statuses`, counted."""
     found = {code: {} for code in codes}
     for cells in statuses(codes, kinds).values():
         for _pk, row in cells:

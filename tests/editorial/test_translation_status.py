@@ -187,3 +187,29 @@ def test_a_translators_dashboard_says_what_waits_in_their_language(client):
     assert "?language=es&amp;status=outdated" in html
     client.force_login(get_user_model().objects.get(username="editor"))
     assert "Your translations" not in client.get(reverse("wagtailadmin_home")).content.decode()
+
+
+def test_the_dashboards_kept_counts_follow_every_change_at_once(django_capture_on_commit_callbacks):
+    """The dashboard's counts are kept between views: a draft, a translator's edit and a
+    publish each show in the next view's counts."""
+
+    def fresh():
+        return translation_status._counts(["es"], ("page", "service"))
+
+    source = english("reporting")
+    spanish = source.get_translation(Locale.objects.get(language_code="es"))
+    before = translation_status.counts(["es"])
+    assert before == fresh()
+    spanish.title = "Borrador"
+    spanish.save_revision()  # a draft: no log entry, a revision
+    after_draft = translation_status.counts(["es"])
+    assert after_draft != before
+    assert after_draft["es"].get("changes_pending", 0) == before["es"].get("changes_pending", 0) + 1
+    string = StringTranslation.objects.filter(locale=spanish.locale).first()
+    string.data += " (corregido)"
+    string.save()
+    assert translation_status.counts(["es"]) == fresh()
+    change_and_publish(english("visitors"), "Visitors (updated)")
+    after_publish = translation_status.counts(["es"])
+    assert after_publish == fresh()
+    assert after_publish["es"].get("outdated", 0) == after_draft["es"].get("outdated", 0) + 1
