@@ -9,6 +9,7 @@ services the reader page lists.
 """
 
 from django.urls import reverse
+from wagtail.blocks import StreamValue
 from wagtail.rich_text import expand_db_html
 
 from cms import languages
@@ -72,8 +73,10 @@ def list_items(raw):
 
 
 def raw_stream(page, name):
+    """A StreamField's stored blocks; nothing for a page type whose field of that name is not
+    one (the benchmark's baseline page has a rich-text `body`)."""
     field = getattr(page, name, None)
-    return list(field.raw_data) if field is not None else []
+    return list(field.raw_data) if isinstance(field, StreamValue) else []
 
 
 class Loader:
