@@ -120,18 +120,40 @@ def _first_generation(store, key):
     return value
 
 
+def _remembered(code):
+    """The generation of `code` this request already read (ReaderPageCache), or None."""
+    memo = _generations.get()
+    return memo.get(code) if memo is not None else None
+
+
+def _remember(code, current):
+    memo = _generations.get()
+    if memo is not None:
+        memo[code] = current
+
+
 def _memo_generation(store, code, key):
     """(generation, entry under `key`) in one cache round trip; a generation already read in
     this request (ReaderPageCache) is used again, so a page with fragments reads it once."""
-    memo = _generations.get()
-    if memo is not None and code in memo:
-        return memo[code], store.get(key)
+    current = _remembered(code)
+    if current is not None:
+        return current, store.get(key)
     generation_key = _generation_key(code)
     found = store.get_many([generation_key, key])
     current = found.get(generation_key) or _first_generation(store, generation_key)
-    if memo is not None:
-        memo[code] = current
+    _remember(code, current)
     return current, found.get(key)
+
+
+def _keeps_parts(request, code):
+    """Whether parts of this response may be kept and reused: a reader language, a request
+    that is not a preview or draft, and WAYMARK_FRAGMENT_CACHE_SECONDS above 0."""
+    return (
+        settings.WAYMARK_FRAGMENT_CACHE_SECONDS > 0
+        and request is not None
+        and not getattr(request, "is_preview", False)
+        and languages.is_known(code)
+    )
 
 
 class _Recent:
@@ -179,10 +201,10 @@ def _kept(key, code, make, seconds):
     moves it on and what was made is never used. Without the cache, `make()` every time."""
     try:
         store = _store()
-        memo = _generations.get() or {}
-        local = _recent.get(key) if code in memo else None
-        if _usable(local, memo.get(code), time.time()):
-            current, entry = memo[code], local
+        remembered = _remembered(code)
+        local = _recent.get(key) if remembered is not None else None
+        if _usable(local, remembered, time.time()):
+            current, entry = remembered, local
         else:
             current, entry = _memo_generation(store, code, key)
     except CacheUnavailable:
@@ -259,15 +281,10 @@ def kept_fragment(request, name, parts, make):
     has rendered since. Made afresh for previews and other drafts (`request.is_preview`),
     outside the reader languages, and with WAYMARK_FRAGMENT_CACHE_SECONDS at 0."""
     code = translation.get_language()
-    seconds = settings.WAYMARK_FRAGMENT_CACHE_SECONDS
-    if (
-        seconds <= 0
-        or request is None
-        or getattr(request, "is_preview", False)
-        or not languages.is_known(code)
-    ):
+    if not _keeps_parts(request, code):
         return make()
-    return _kept(_fragment_key(request, name, code, parts), code, make, seconds)
+    key = _fragment_key(request, name, code, parts)
+    return _kept(key, code, make, settings.WAYMARK_FRAGMENT_CACHE_SECONDS)
 
 
 def _fragment_key(request, name, code, parts):
@@ -290,12 +307,7 @@ def kept_many(request, name, parts_list, prepare, own_content_only=False):
     seconds = settings.WAYMARK_FRAGMENT_CACHE_SECONDS
     everything = list(range(len(parts_list)))
     found = None
-    if (
-        seconds > 0
-        and request is not None
-        and not getattr(request, "is_preview", False)
-        and languages.is_known(code)
-    ):
+    if _keeps_parts(request, code):
         keys = [_fragment_key(request, name, code, parts) for parts in parts_list]
         found = _find_kept(keys, code, OWN_CONTENT if own_content_only else None)
     if found is None:  # not kept here, or the cache is away: everything is made
@@ -341,13 +353,11 @@ def _find_kept(keys, code, current=None):
         store = _store()
         local_too = current is None
         if local_too:
-            memo = _generations.get()
-            if memo is not None and code in memo:
-                current = memo[code]
-            else:
-                current = generation(code)
-                if memo is not None:
-                    memo[code] = current
+            current = _remembered(code)
+            if current is None:
+                key = _generation_key(code)
+                current = store.get(key) or _first_generation(store, key)
+                _remember(code, current)
         now = time.time()
         entries = {}
         for index, key in enumerate(keys if local_too else ()):
