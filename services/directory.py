@@ -270,11 +270,6 @@ def structure_lookups():
     ]
 
 
-def with_structure(queryset):
-    """Load everything a service card shows in a fixed number of queries."""
-    return queryset.select_related("organization").prefetch_related(*structure_lookups())
-
-
 def localize(sources, language_code, now=None, url_for=None):
     """ServiceViews for source services, words in `language_code` where translated (one query)."""
     now = now or timezone.now()
